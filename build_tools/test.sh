@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# build_tools/test.sh: the whole test suite, as CI runs it.
+#   1. GCC build with warnings as errors; every ctest suite.
+#   2. Clang build with ASan+UBSan (and -Wthread-safety); every ctest suite
+#      again, plus short libFuzzer runs of the parsers.
+# Installs missing Debian packages first.  Exit status: 0 only if all pass.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/build_tools/deps.sh" --tests
+jobs=$(nproc)
+
+echo "== gcc build, -Werror =="
+cmake -S "$root" -B "$root/build/test" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHALE_WERROR=ON >/dev/null
+cmake --build "$root/build/test" -j "$jobs"
+(cd "$root/build/test" && ctest --output-on-failure -j 1)
+
+echo "== clang build, ASan+UBSan, -Werror, fuzzers =="
+CC=clang cmake -S "$root" -B "$root/build/asan" -DCMAKE_BUILD_TYPE=Debug -DSHALE_WERROR=ON \
+  -DSHALE_SANITIZE=ON -DSHALE_FUZZ=ON >/dev/null
+cmake --build "$root/build/asan" -j "$jobs"
+(cd "$root/build/asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j 1)
