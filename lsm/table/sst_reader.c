@@ -1,0 +1,527 @@
+/* lsm/table/sst_reader.c: opening a block-based table and fetching its
+ * blocks; verification of a whole file.  The iterators and point lookups
+ * are in sst_iter.c.
+ *
+ * Open reads, in this order: file size, footer (last 53 bytes), metaindex,
+ * properties (may be absent), index block, filter (the first "fullfilter."
+ * metaindex entry, used only when it is RocksDB's built-in name), and the
+ * range-deletion block.  Data blocks are read on demand by sst_fetch_block().
+ *
+ * Compression: properties, metaindex and filter blocks are always stored
+ * raw, and a nonzero type byte there is Corruption.  When the properties say
+ * rocksdb.compression = NoCompression every block must be raw.  Otherwise
+ * each block's type byte decides.  Format versions 0/1 prefix LZ4 blocks
+ * with an 8-byte size instead of a varint32; that is decoded here since
+ * compress.c handles only the current form. */
+#include "lsm/table/sst_reader.h"
+
+#include <inttypes.h>
+#include <lz4.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsm/table/sst_reader_int.h"
+#include "lsm/table/compress.h"
+#include "lsm/util/coding.h"
+#include "lsm/util/err.h"
+#include "lsm/util/ikey.h"
+
+#define BYTEWISE_COMPARATOR "leveldb.BytewiseComparator"
+
+void sst_reader_options_init(sst_reader_options *o)
+{
+    o->verify_checksums = true;
+    o->use_filter = true;
+}
+
+/* --- block fetching ------------------------------------------------------ */
+
+static int read_raw(sst_reader *r, block_handle h, shale_buf *buf, shale_err *err)
+{
+    uint64_t fs = r->file_size;
+    if (h.size > fs || h.offset > fs - h.size || fs - h.size - h.offset < BLOCK_TRAILER_LEN ||
+        h.size > SIZE_MAX - BLOCK_TRAILER_LEN)
+        return SHALE_CORRUPT(err,
+                             "block at offset %" PRIu64 " size %" PRIu64
+                             " (+5 trailer) runs past the end of %s (%" PRIu64 " bytes)",
+                             h.offset, h.size, r->path, fs);
+    size_t n = (size_t)h.size + BLOCK_TRAILER_LEN, got = 0;
+    shale_buf_clear(buf);
+    if (!shale_buf_reserve(buf, n))
+        return SHALE_NOMEM(err);
+    int rc = shale_file_pread(r->file, h.offset, n, buf->data, &got, err);
+    if (rc != SHALE_OK)
+        return rc;
+    if (got != n)
+        return SHALE_CORRUPT(err, "truncated block read from %s offset %" PRIu64 ": %zu of %zu bytes",
+                             r->path, h.offset, got, n);
+    buf->len = n;
+    return SHALE_OK;
+}
+
+static int verify_trailer(sst_reader *r, block_handle h, const char *data, shale_err *err)
+{
+    if (r->footer.checksum == CHECKSUM_NONE)
+        return SHALE_OK;
+    uint8_t type = (uint8_t)data[h.size];
+    uint32_t stored = dec_fixed32(data + h.size + 1);
+    uint32_t computed = block_checksum(r->footer.checksum, data, (size_t)h.size, type);
+    if (stored == computed)
+        return SHALE_OK;
+    return SHALE_CORRUPT(err,
+                         "block checksum mismatch: stored = %" PRIu32 ", computed = %" PRIu32
+                         ", type = %d  in %s offset %" PRIu64 " size %" PRIu64,
+                         stored, computed, r->footer.checksum, r->path, h.offset, h.size);
+}
+
+/* LZ4 as format_version 0/1 stored it: fixed64 raw size, then one block. */
+static int uncompress_lz4_v1(slice in, shale_buf *out, shale_err *err)
+{
+    if (in.len < 8)
+        return SHALE_CORRUPT(err, "LZ4 block too short for its size prefix");
+    uint64_t raw_len = dec_fixed64(in.data);
+    slice_skip(&in, 8);
+    if (raw_len > (uint64_t)in.len * 255 + 16 || raw_len > (uint64_t)LZ4_MAX_INPUT_SIZE ||
+        in.len > (size_t)LZ4_MAX_INPUT_SIZE)
+        return SHALE_CORRUPT(err, "LZ4 block claims %" PRIu64 " bytes from %zu", raw_len, in.len);
+    shale_buf_clear(out);
+    if (!shale_buf_reserve(out, raw_len == 0 ? 1 : (size_t)raw_len))
+        return SHALE_NOMEM(err);
+    int n = LZ4_decompress_safe(in.data, out->data, (int)in.len, (int)raw_len);
+    if (n < 0 || (uint64_t)n != raw_len)
+        return SHALE_CORRUPT(err, "LZ4 block does not decompress");
+    out->len = (size_t)raw_len;
+    return SHALE_OK;
+}
+
+static int uncompress(sst_reader *r, int type, slice raw, shale_buf *scratch, slice *out,
+                      shale_err *err)
+{
+    int rc;
+    if (strcmp(compression_type_name(type), "Unknown") == 0)
+        rc = SHALE_CORRUPT(err, "unknown compression type %d", type);
+    else if (r->footer.format_version < 2 && (type == COMPRESSION_LZ4 || type == COMPRESSION_LZ4HC))
+        rc = uncompress_lz4_v1(raw, scratch, err);
+    else if (r->footer.format_version < 2)
+        rc = SHALE_UNSUPPORTED(err, "%s compression with format_version %u",
+                               compression_type_name(type), r->footer.format_version);
+    else
+        rc = uncompress_block(type, raw, scratch, err);
+    *out = shale_buf_slice(scratch);
+    return rc;
+}
+
+int sst_fetch_block(sst_reader *r, block_handle h, bool verify, bool may_be_compressed,
+                    shale_buf *buf, shale_buf *scratch, slice *out, shale_err *err)
+{
+    *out = slice_make(NULL, 0);
+    int rc = read_raw(r, h, buf, err);
+    if (rc == SHALE_OK && verify)
+        rc = verify_trailer(r, h, buf->data, err);
+    if (rc != SHALE_OK)
+        return rc;
+    slice raw = slice_make(buf->data, (size_t)h.size);
+    int type = (unsigned char)buf->data[h.size];
+    if (type == COMPRESSION_NONE) {
+        *out = raw;
+        return SHALE_OK;
+    }
+    if (!may_be_compressed || r->no_compression)
+        return SHALE_CORRUPT(err, "block in %s offset %" PRIu64 " has compression type %d where %s",
+                             r->path, h.offset, type,
+                             r->no_compression ? "the file is uncompressed" : "it must be raw");
+    rc = uncompress(r, type, raw, scratch, out, err);
+    if (rc != SHALE_OK && err != NULL) {
+        char where[64 + 32];
+        snprintf(where, sizeof where, "block at offset %" PRIu64, h.offset);
+        shale_err_prefix(err, where);
+        shale_err_prefix(err, r->path);
+    }
+    return rc;
+}
+
+/* Fetches a block that the reader keeps: its bytes end up in *keep. */
+static int load_block(sst_reader *r, block_handle h, bool may_be_compressed, shale_buf *keep,
+                      slice *out, shale_err *err)
+{
+    shale_buf scratch = SHALE_BUF_INIT;
+    int rc = sst_fetch_block(r, h, r->opts.verify_checksums, may_be_compressed, keep, &scratch,
+                             out, err);
+    if (rc == SHALE_OK && out->data != NULL && out->data == scratch.data) {
+        shale_buf t = *keep;
+        *keep = scratch;
+        scratch = t;
+    }
+    shale_buf_deinit(&scratch);
+    return rc;
+}
+
+int sst_reader_read_block(sst_reader *r, block_handle h, bool may_be_compressed, shale_buf *out,
+                          shale_err *err)
+{
+    slice s;
+    shale_buf_clear(out);
+    int rc = load_block(r, h, may_be_compressed, out, &s, err);
+    if (rc != SHALE_OK) {
+        shale_buf_clear(out);
+        return rc;
+    }
+    shale_buf_truncate(out, s.len);   /* drop the trailer of a raw block */
+    return SHALE_OK;
+}
+
+/* --- open ----------------------------------------------------------------- */
+
+static int read_footer(sst_reader *r, shale_err *err)
+{
+    char tail[SST_FOOTER_MAX_LEN];
+    size_t n = r->file_size < sizeof tail ? (size_t)r->file_size : sizeof tail, got = 0;
+    int rc = shale_file_pread(r->file, r->file_size - n, n, tail, &got, err);
+    if (rc != SHALE_OK)
+        return rc;
+    if (got != n)
+        return SHALE_CORRUPT(err, "short read of the footer");
+    return sst_footer_decode(slice_make(tail, n), &r->footer, err);
+}
+
+static int add_meta(sst_reader *r, slice name, block_handle h, size_t *cap, shale_err *err)
+{
+    if (r->num_meta == *cap) {
+        size_t ncap = *cap == 0 ? 8 : *cap * 2;
+        sst_meta_entry *m = realloc(r->meta, ncap * sizeof *m);
+        if (m == NULL)
+            return SHALE_NOMEM(err);
+        r->meta = m;
+        *cap = ncap;
+    }
+    char *s = malloc(name.len + 1);
+    if (s == NULL)
+        return SHALE_NOMEM(err);
+    memcpy(s, name.data, name.len);
+    s[name.len] = '\0';
+    r->meta[r->num_meta].name = s;
+    r->meta[r->num_meta].handle = h;
+    r->num_meta++;
+    return SHALE_OK;
+}
+
+static int read_metaindex(sst_reader *r, shale_err *err)
+{
+    shale_buf buf = SHALE_BUF_INIT;
+    slice s;
+    block b;
+    int rc = load_block(r, r->footer.metaindex, false, &buf, &s, err);
+    if (rc == SHALE_OK)
+        rc = block_init(&b, s, err);
+    if (rc != SHALE_OK) {
+        shale_buf_deinit(&buf);
+        return rc;
+    }
+    blk_iter it;
+    size_t cap = 0;
+    blk_iter_init(&it, &b, BLK_CMP_BYTEWISE, false);
+    for (blk_iter_first(&it); rc == SHALE_OK && blk_iter_valid(&it); blk_iter_next(&it)) {
+        block_handle h;
+        if ((rc = blk_iter_handle(&it, &h, err)) == SHALE_OK)
+            rc = add_meta(r, blk_iter_key(&it), h, &cap, err);
+    }
+    if (rc == SHALE_OK)
+        rc = blk_iter_status(&it, err);
+    blk_iter_deinit(&it);
+    shale_buf_deinit(&buf);
+    return rc;
+}
+
+static const sst_meta_entry *find_meta(const sst_reader *r, const char *name)
+{
+    for (size_t i = 0; i < r->num_meta; i++)
+        if (strcmp(r->meta[i].name, name) == 0)
+            return &r->meta[i];
+    return NULL;
+}
+
+static int read_properties(sst_reader *r, shale_err *err)
+{
+    const sst_meta_entry *m = find_meta(r, META_PROPERTIES);
+    if (m == NULL)
+        m = find_meta(r, META_PROPERTIES_OLD);
+    if (m == NULL)
+        return SHALE_OK;
+    shale_buf buf = SHALE_BUF_INIT;
+    slice s;
+    int rc = load_block(r, m->handle, false, &buf, &s, err);
+    if (rc == SHALE_OK)
+        rc = sst_props_decode(s, &r->props, err);
+    shale_buf_deinit(&buf);
+    if (rc != SHALE_OK)
+        return rc;
+    r->has_props = true;
+    const sst_props *p = &r->props;
+    if (p->has_index_type && p->index_type != 0)
+        return SHALE_UNSUPPORTED(err, "index type %" PRIu32, p->index_type);
+    if (p->comparator_name != NULL && strcmp(p->comparator_name, BYTEWISE_COMPARATOR) != 0)
+        return SHALE_UNSUPPORTED(err, "comparator %s", p->comparator_name);
+    r->no_compression = p->compression_name != NULL &&
+                        strcmp(p->compression_name, "NoCompression") == 0;
+    r->index_user_keys = p->index_key_is_user_key != 0;
+    r->index_delta = p->index_value_is_delta_encoded != 0;
+    return SHALE_OK;
+}
+
+static int read_index(sst_reader *r, shale_err *err)
+{
+    slice s;
+    int rc = load_block(r, r->footer.index, true, &r->index_buf, &s, err);
+    if (rc == SHALE_OK)
+        rc = block_init(&r->index_block, s, err);
+    return rc;
+}
+
+static int read_filter(sst_reader *r, shale_err *err)
+{
+    memset(&r->filter, 0, sizeof r->filter);   /* FILTER_ALWAYS_TRUE */
+    const sst_meta_entry *m = NULL;
+    for (size_t i = 0; i < r->num_meta && m == NULL; i++)
+        if (strncmp(r->meta[i].name, META_FULL_FILTER_PREFIX, strlen(META_FULL_FILTER_PREFIX)) == 0)
+            m = &r->meta[i];
+    if (m == NULL)
+        return SHALE_OK;
+    r->filter_name = m->name;
+    if (strcmp(m->name, META_BUILTIN_FULL_FILTER) != 0 ||
+        (r->props.whole_key_filtering != NULL && strcmp(r->props.whole_key_filtering, "0") == 0))
+        return SHALE_OK;   /* RocksDB ignores other filters; prefix-only filters don't apply */
+    slice s;
+    int rc = load_block(r, m->handle, false, &r->filter_buf, &s, err);
+    if (rc == SHALE_OK)
+        filter_reader_init(&r->filter, s);
+    return rc;
+}
+
+static int read_range_del(sst_reader *r, shale_err *err)
+{
+    const sst_meta_entry *m = find_meta(r, META_RANGE_DEL);
+    if (m == NULL)
+        return SHALE_OK;
+    slice s;
+    int rc = load_block(r, m->handle, true, &r->range_del_buf, &s, err);
+    if (rc == SHALE_OK)
+        rc = block_init(&r->range_del_block, s, err);
+    r->has_range_del = rc == SHALE_OK;
+    return rc;
+}
+
+static void reader_free(sst_reader *r)
+{
+    if (r == NULL)
+        return;
+    shale_file_close(r->file, NULL);
+    for (size_t i = 0; i < r->num_meta; i++)
+        free((char *)r->meta[i].name);
+    free(r->meta);
+    sst_props_deinit(&r->props);
+    shale_buf_deinit(&r->index_buf);
+    shale_buf_deinit(&r->filter_buf);
+    shale_buf_deinit(&r->range_del_buf);
+    free(r->path);
+    free(r);
+}
+
+static int open_steps(sst_reader *r, shale_env *env, shale_err *err)
+{
+    int rc;
+    if ((rc = shale_env_open_read(env, r->path, &r->file, err)) != SHALE_OK ||
+        (rc = shale_file_size(r->file, &r->file_size, err)) != SHALE_OK ||
+        (rc = read_footer(r, err)) != SHALE_OK || (rc = read_metaindex(r, err)) != SHALE_OK ||
+        (rc = read_properties(r, err)) != SHALE_OK || (rc = read_index(r, err)) != SHALE_OK ||
+        (rc = read_filter(r, err)) != SHALE_OK || (rc = read_range_del(r, err)) != SHALE_OK)
+        return rc;
+    return SHALE_OK;
+}
+
+int sst_reader_open(shale_env *env, const char *path, const sst_reader_options *opts,
+                    sst_reader **out, shale_err *err)
+{
+    *out = NULL;
+    sst_reader *r = calloc(1, sizeof *r);
+    if (r == NULL || (r->path = strdup(path)) == NULL) {
+        free(r);
+        return SHALE_NOMEM(err);
+    }
+    atomic_init(&r->refs, 1);
+    sst_props_init(&r->props);
+    if (opts != NULL)
+        r->opts = *opts;
+    else
+        sst_reader_options_init(&r->opts);
+    int rc = open_steps(r, env, err);
+    if (rc != SHALE_OK) {
+        if (err != NULL && strstr(err->msg, path) == NULL)
+            shale_err_prefix(err, path);
+        reader_free(r);
+        return rc;
+    }
+    *out = r;
+    return SHALE_OK;
+}
+
+void sst_reader_ref(sst_reader *r) { atomic_fetch_add_explicit(&r->refs, 1, memory_order_relaxed); }
+
+void sst_reader_unref(sst_reader *r)
+{
+    if (r != NULL && atomic_fetch_sub_explicit(&r->refs, 1, memory_order_acq_rel) == 1)
+        reader_free(r);
+}
+
+/* --- accessors ------------------------------------------------------------ */
+
+const char *sst_reader_path(const sst_reader *r) { return r->path; }
+uint64_t sst_reader_file_size(const sst_reader *r) { return r->file_size; }
+const sst_footer *sst_reader_footer(const sst_reader *r) { return &r->footer; }
+const sst_props *sst_reader_props(const sst_reader *r) { return &r->props; }
+bool sst_reader_has_properties(const sst_reader *r) { return r->has_props; }
+int sst_reader_filter_kind(const sst_reader *r) { return r->filter.kind; }
+const char *sst_reader_filter_name(const sst_reader *r) { return r->filter_name; }
+size_t sst_reader_num_meta(const sst_reader *r) { return r->num_meta; }
+
+const sst_meta_entry *sst_reader_meta(const sst_reader *r, size_t i)
+{
+    return i < r->num_meta ? &r->meta[i] : NULL;
+}
+
+bool sst_reader_key_may_match(const sst_reader *r, slice user_key)
+{
+    if (r->filter.kind == FILTER_ALWAYS_TRUE)
+        return true;
+    return filter_key_may_match(&r->filter, user_key);
+}
+
+/* --- verify ----------------------------------------------------------------- */
+
+typedef struct verify_state {
+    sst_reader *r;
+    shale_buf buf, scratch, prev_key, prev_sep;
+    uint64_t entries, blocks;
+    bool have_prev;
+} verify_state;
+
+/* Every entry of one data block: a well-formed internal key of a data type,
+ * in strictly increasing order across the file, and <= the separator. */
+static int verify_data_block(verify_state *vs, const block *b, slice sep, shale_err *err)
+{
+    sst_reader *r = vs->r;
+    blk_iter it;
+    int rc = SHALE_OK;
+    blk_iter_init(&it, b, BLK_CMP_IKEY, false);
+    for (blk_iter_first(&it); rc == SHALE_OK && blk_iter_valid(&it); blk_iter_next(&it)) {
+        slice k = blk_iter_key(&it);
+        parsed_ikey pk;
+        if (!ikey_parse(k, &pk) || !value_type_in_sst(pk.type) || pk.type == VT_RANGE_DELETION)
+            rc = SHALE_CORRUPT(err, "bad internal key in data block at offset %u", it.cur);
+        else if (vs->have_prev && ikey_compare(shale_buf_slice(&vs->prev_key), k) >= 0)
+            rc = SHALE_CORRUPT(err, "data keys out of order at block offset %u", it.cur);
+        else if ((r->index_user_keys ? slice_compare(pk.user_key, sep) : ikey_compare(k, sep)) > 0)
+            rc = SHALE_CORRUPT(err, "data key past its index separator at block offset %u",
+                               it.cur);
+        shale_buf_clear(&vs->prev_key);
+        shale_buf_append_slice(&vs->prev_key, k);
+        vs->have_prev = true;
+        vs->entries++;
+    }
+    if (rc == SHALE_OK)
+        rc = blk_iter_status(&it, err);
+    if (rc == SHALE_OK && !shale_buf_ok(&vs->prev_key))
+        rc = SHALE_NOMEM(err);
+    blk_iter_deinit(&it);
+    return rc;
+}
+
+static int verify_data(verify_state *vs, shale_err *err)
+{
+    sst_reader *r = vs->r;
+    blk_iter ix;
+    int rc = SHALE_OK;
+    blk_iter_init(&ix, &r->index_block, sst_index_cmp(r), r->index_delta);
+    for (blk_iter_first(&ix); rc == SHALE_OK && blk_iter_valid(&ix); blk_iter_next(&ix)) {
+        block_handle h;
+        slice contents;
+        block b;
+        if ((rc = blk_iter_handle(&ix, &h, err)) != SHALE_OK ||
+            (rc = sst_fetch_block(r, h, true, true, &vs->buf, &vs->scratch, &contents, err)) !=
+                SHALE_OK ||
+            (rc = block_init(&b, contents, err)) != SHALE_OK)
+            break;
+        slice sep = blk_iter_key(&ix);
+        if (vs->blocks > 0 && blk_compare(sst_index_cmp(r), shale_buf_slice(&vs->prev_sep), sep) >= 0)
+            rc = SHALE_CORRUPT(err, "index separators out of order at offset %u", ix.cur);
+        shale_buf_clear(&vs->prev_sep);
+        shale_buf_append_slice(&vs->prev_sep, sep);
+        if (rc == SHALE_OK)
+            rc = verify_data_block(vs, &b, sep, err);
+        vs->blocks++;
+    }
+    if (rc == SHALE_OK)
+        rc = blk_iter_status(&ix, err);
+    blk_iter_deinit(&ix);
+    return rc;
+}
+
+static int verify_meta_blocks(verify_state *vs, uint64_t *range_dels, shale_err *err)
+{
+    sst_reader *r = vs->r;
+    int rc = SHALE_OK;
+    for (size_t i = 0; rc == SHALE_OK && i < r->num_meta; i++) {
+        const char *n = r->meta[i].name;
+        bool raw = strcmp(n, META_PROPERTIES) == 0 || strcmp(n, META_PROPERTIES_OLD) == 0 ||
+                   strstr(n, "filter.") != NULL;
+        slice s;
+        rc = sst_fetch_block(r, r->meta[i].handle, true, !raw, &vs->buf, &vs->scratch, &s, err);
+    }
+    if (rc != SHALE_OK || !r->has_range_del)
+        return rc;
+    blk_iter it;
+    blk_iter_init(&it, &r->range_del_block, BLK_CMP_IKEY, false);
+    for (blk_iter_first(&it); rc == SHALE_OK && blk_iter_valid(&it); blk_iter_next(&it)) {
+        parsed_ikey pk;
+        if (!ikey_parse(blk_iter_key(&it), &pk) || pk.type != VT_RANGE_DELETION)
+            rc = SHALE_CORRUPT(err, "bad range tombstone key at offset %u", it.cur);
+        (*range_dels)++;
+    }
+    if (rc == SHALE_OK)
+        rc = blk_iter_status(&it, err);
+    blk_iter_deinit(&it);
+    return rc;
+}
+
+static int verify_counts(const verify_state *vs, uint64_t range_dels, shale_err *err)
+{
+    const sst_props *p = &vs->r->props;
+    if (!vs->r->has_props)
+        return SHALE_OK;
+    if (p->num_data_blocks != vs->blocks)
+        return SHALE_CORRUPT(err, "%llu data blocks, properties say %llu",
+                             (unsigned long long)vs->blocks, (unsigned long long)p->num_data_blocks);
+    if (p->num_entries != vs->entries + range_dels || p->num_range_deletions != range_dels)
+        return SHALE_CORRUPT(err, "%llu entries and %llu range deletions, properties say %llu, %llu",
+                             (unsigned long long)vs->entries, (unsigned long long)range_dels,
+                             (unsigned long long)p->num_entries,
+                             (unsigned long long)p->num_range_deletions);
+    return SHALE_OK;
+}
+
+int sst_reader_verify(sst_reader *r, shale_err *err)
+{
+    verify_state vs = {.r = r};
+    uint64_t range_dels = 0;
+    int rc;
+    if ((rc = verify_meta_blocks(&vs, &range_dels, err)) == SHALE_OK &&
+        (rc = verify_data(&vs, err)) == SHALE_OK)
+        rc = verify_counts(&vs, range_dels, err);
+    if (rc != SHALE_OK && err != NULL && strstr(err->msg, r->path) == NULL)
+        shale_err_prefix(err, r->path);
+    shale_buf_deinit(&vs.buf);
+    shale_buf_deinit(&vs.scratch);
+    shale_buf_deinit(&vs.prev_key);
+    shale_buf_deinit(&vs.prev_sep);
+    return rc;
+}
