@@ -41,6 +41,7 @@ char *shale_err_format(const shale_err *err, char *buf, size_t n)
     return buf;
 }
 
+SHALE_PRINTF(4, 0)
 static void vset(shale_err *err, int code, int sys_errno, const char *fmt, va_list ap)
 {
     err->code = code;
