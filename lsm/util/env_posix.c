@@ -124,7 +124,9 @@ static int open_fd(const char *path, int flags, bool writable, shale_file **out,
         int e = errno;
         free(pf);
         free(name);
-        return io_fail(err, e, "While open a file for", path);
+        if (flags & O_CREAT) /* a missing directory: an I/O error, as RocksDB says */
+            return SHALE_IOERR(err, e, "While open a file for appending: %s", path);
+        return io_fail(err, e, "While open a file for reading", path);
     }
     pf->base.ops = &posix_file_ops;
     pf->base.name = name;

@@ -1,0 +1,383 @@
+/* tests/oracle/rocksdb_oracle.c: real RocksDB (Debian's librocksdb, C API)
+ * as an oracle for interop tests.  Keys and values are hex on the command
+ * line and in the output, so binary data crosses the shell safely.
+ *
+ *   rocksdb-oracle ingest DB FILE...          create DB if missing, ingest SSTs
+ *   rocksdb-oracle put DB HEXKEY HEXVALUE...  write pairs, then flush
+ *   rocksdb-oracle get [--stats] DB HEXKEY... "HEXKEY HEXVALUE" or "HEXKEY NOT_FOUND";
+ *                                             --stats then prints
+ *                                             "rocksdb.bloom.filter.useful N"
+ *   rocksdb-oracle scan DB                    every live "HEXKEY HEXVALUE"
+ *   rocksdb-oracle write-sst OUT --seed=S --count=N [--checksum=N]
+ *       [--format-version=N] [--block-size=N] [--restart=N]
+ *       [--compression=none|lz4] [--bloom=BITS]
+ *                                             SstFileWriter with N random
+ *                                             sorted distinct keys (1..40
+ *                                             bytes) and values (0..300
+ *                                             bytes); prints each pair
+ *
+ * Every database is opened with the uint64add merge operator, a 10-bit
+ * Bloom filter policy in the reader options and statistics enabled.
+ * Exits 0 on success; on failure prints RocksDB's error text to stderr and
+ * exits 1 (2 for usage errors). */
+#include <rocksdb/c.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void die_if(char *err, const char *what)
+{
+    if (err == NULL)
+        return;
+    fprintf(stderr, "%s: %s\n", what, err);
+    free(err);
+    exit(1);
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: rocksdb-oracle ingest|put|get|scan|write-sst ... (see source)\n");
+    exit(2);
+}
+
+/* --- hex ---------------------------------------------------------------- */
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes hex into a malloc'd buffer; exits on malformed input. */
+static char *unhex(const char *s, size_t *len)
+{
+    size_t n = strlen(s);
+    if (n % 2 != 0) {
+        fprintf(stderr, "odd-length hex: %s\n", s);
+        exit(2);
+    }
+    char *out = malloc(n / 2 + 1);
+    for (size_t i = 0; i < n / 2; i++) {
+        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+        if (out == NULL || hi < 0 || lo < 0) {
+            fprintf(stderr, "bad hex: %s\n", s);
+            exit(2);
+        }
+        out[i] = (char)(hi * 16 + lo);
+    }
+    *len = n / 2;
+    return out;
+}
+
+static void put_hex(const char *p, size_t n)
+{
+    static const char d[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        putchar(d[(unsigned char)p[i] >> 4]);
+        putchar(d[(unsigned char)p[i] & 15]);
+    }
+}
+
+/* --- opening ------------------------------------------------------------ */
+
+static rocksdb_options_t *make_options(void)
+{
+    rocksdb_options_t *o = rocksdb_options_create();
+    rocksdb_options_set_create_if_missing(o, 1);
+    rocksdb_options_set_uint64add_merge_operator(o);
+    rocksdb_options_enable_statistics(o);
+    rocksdb_block_based_table_options_t *t = rocksdb_block_based_options_create();
+    rocksdb_block_based_options_set_filter_policy(t, rocksdb_filterpolicy_create_bloom(10));
+    rocksdb_options_set_block_based_table_factory(o, t);
+    rocksdb_block_based_options_destroy(t);
+    return o;
+}
+
+static rocksdb_t *open_db(rocksdb_options_t *o, const char *path)
+{
+    char *err = NULL;
+    rocksdb_t *db = rocksdb_open(o, path, &err);
+    die_if(err, "open");
+    return db;
+}
+
+/* --- subcommands on a database ------------------------------------------ */
+
+static int cmd_ingest(int argc, char **argv)
+{
+    if (argc < 2)
+        usage();
+    rocksdb_options_t *o = make_options();
+    rocksdb_t *db = open_db(o, argv[0]);
+    rocksdb_ingestexternalfileoptions_t *io = rocksdb_ingestexternalfileoptions_create();
+    char *err = NULL;
+    rocksdb_ingest_external_file(db, (const char *const *)(argv + 1), (size_t)(argc - 1), io,
+                                 &err);
+    die_if(err, "ingest");
+    rocksdb_ingestexternalfileoptions_destroy(io);
+    rocksdb_close(db);
+    rocksdb_options_destroy(o);
+    return 0;
+}
+
+static int cmd_put(int argc, char **argv)
+{
+    if (argc < 1 || (argc - 1) % 2 != 0)
+        usage();
+    rocksdb_options_t *o = make_options();
+    rocksdb_t *db = open_db(o, argv[0]);
+    rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
+    char *err = NULL;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        size_t kl, vl;
+        char *k = unhex(argv[i], &kl), *v = unhex(argv[i + 1], &vl);
+        rocksdb_put(db, wo, k, kl, v, vl, &err);
+        die_if(err, "put");
+        free(k);
+        free(v);
+    }
+    rocksdb_flushoptions_t *fo = rocksdb_flushoptions_create();
+    rocksdb_flush(db, fo, &err);
+    die_if(err, "flush");
+    rocksdb_flushoptions_destroy(fo);
+    rocksdb_writeoptions_destroy(wo);
+    rocksdb_close(db);
+    rocksdb_options_destroy(o);
+    return 0;
+}
+
+/* Prints the value of `name` from the statistics dump ("name COUNT : N"). */
+static void print_ticker(rocksdb_options_t *o, const char *name)
+{
+    char *stats = rocksdb_options_statistics_get_string(o);
+    unsigned long long v = 0;
+    const char *p = stats;
+    size_t n = strlen(name);
+    while (p != NULL && (p = strstr(p, name)) != NULL) {
+        if (p[n] == ' ' && sscanf(p + n, " COUNT : %llu", &v) == 1)
+            break;
+        p += n;
+    }
+    printf("%s %llu\n", name, v);
+    free(stats);
+}
+
+static int cmd_get(int argc, char **argv)
+{
+    int stats = argc > 0 && strcmp(argv[0], "--stats") == 0;
+    argc -= stats;
+    argv += stats;
+    if (argc < 1)
+        usage();
+    rocksdb_options_t *o = make_options();
+    rocksdb_t *db = open_db(o, argv[0]);
+    rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
+    for (int i = 1; i < argc; i++) {
+        size_t kl, vl = 0;
+        char *k = unhex(argv[i], &kl), *err = NULL;
+        char *v = rocksdb_get(db, ro, k, kl, &vl, &err);
+        die_if(err, "get");
+        printf("%s ", argv[i]);
+        if (v == NULL)
+            printf("NOT_FOUND");
+        else
+            put_hex(v, vl);
+        putchar('\n');
+        free(v);
+        free(k);
+    }
+    if (stats)
+        print_ticker(o, "rocksdb.bloom.filter.useful");
+    rocksdb_readoptions_destroy(ro);
+    rocksdb_close(db);
+    rocksdb_options_destroy(o);
+    return 0;
+}
+
+static int cmd_scan(int argc, char **argv)
+{
+    if (argc != 1)
+        usage();
+    rocksdb_options_t *o = make_options();
+    rocksdb_t *db = open_db(o, argv[0]);
+    rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
+    rocksdb_iterator_t *it = rocksdb_create_iterator(db, ro);
+    for (rocksdb_iter_seek_to_first(it); rocksdb_iter_valid(it); rocksdb_iter_next(it)) {
+        size_t kl, vl;
+        const char *k = rocksdb_iter_key(it, &kl), *v = rocksdb_iter_value(it, &vl);
+        put_hex(k, kl);
+        putchar(' ');
+        put_hex(v, vl);
+        putchar('\n');
+    }
+    char *err = NULL;
+    rocksdb_iter_get_error(it, &err);
+    die_if(err, "scan");
+    rocksdb_iter_destroy(it);
+    rocksdb_readoptions_destroy(ro);
+    rocksdb_close(db);
+    rocksdb_options_destroy(o);
+    return 0;
+}
+
+/* --- write-sst ---------------------------------------------------------- */
+
+typedef struct sst_args {
+    const char *out;
+    long checksum, format_version, block_size, restart, count;
+    unsigned long long seed;
+    int lz4;
+    double bloom;
+} sst_args;
+
+static uint64_t next_rand(uint64_t *s)   /* splitmix64 */
+{
+    uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+typedef struct blob {
+    char *p;
+    size_t n;
+} blob;
+
+static int blob_cmp(const void *a, const void *b)
+{
+    const blob *x = a, *y = b;
+    size_t n = x->n < y->n ? x->n : y->n;
+    int r = memcmp(x->p, y->p, n);
+    return r != 0 ? r : (x->n < y->n ? -1 : x->n > y->n);
+}
+
+static blob random_blob(uint64_t *s, size_t min, size_t max)
+{
+    blob b;
+    b.n = min + (size_t)(next_rand(s) % (max - min + 1));
+    b.p = malloc(b.n + 1);
+    for (size_t i = 0; i < b.n; i++)
+        b.p[i] = (char)(next_rand(s) & 0xff);
+    return b;
+}
+
+/* count random keys, sorted, duplicates removed; *n gets the number left. */
+static blob *random_keys(uint64_t *s, long count, size_t *n)
+{
+    blob *k = calloc((size_t)count + 1, sizeof *k);
+    for (long i = 0; i < count; i++)
+        k[i] = random_blob(s, 1, 40);
+    qsort(k, (size_t)count, sizeof *k, blob_cmp);
+    size_t m = 0;
+    for (long i = 0; i < count; i++) {
+        if (m > 0 && blob_cmp(&k[m - 1], &k[i]) == 0)
+            free(k[i].p);
+        else
+            k[m++] = k[i];
+    }
+    *n = m;
+    return k;
+}
+
+static void parse_sst_args(int argc, char **argv, sst_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->checksum = 1;
+    a->format_version = 5;
+    a->block_size = 4096;
+    a->restart = 16;
+    a->count = 100;
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        if (strncmp(s, "--checksum=", 11) == 0) a->checksum = atol(s + 11);
+        else if (strncmp(s, "--format-version=", 17) == 0) a->format_version = atol(s + 17);
+        else if (strncmp(s, "--block-size=", 13) == 0) a->block_size = atol(s + 13);
+        else if (strncmp(s, "--restart=", 10) == 0) a->restart = atol(s + 10);
+        else if (strncmp(s, "--compression=", 14) == 0) a->lz4 = strcmp(s + 14, "lz4") == 0;
+        else if (strncmp(s, "--seed=", 7) == 0) a->seed = strtoull(s + 7, NULL, 10);
+        else if (strncmp(s, "--count=", 8) == 0) a->count = atol(s + 8);
+        else if (strncmp(s, "--bloom=", 8) == 0) a->bloom = atof(s + 8);
+        else if (s[0] != '-' && a->out == NULL) a->out = s;
+        else usage();
+    }
+    if (a->out == NULL || a->count < 1)
+        usage();
+}
+
+static rocksdb_options_t *sst_options(const sst_args *a)
+{
+    rocksdb_options_t *o = rocksdb_options_create();
+    rocksdb_block_based_table_options_t *t = rocksdb_block_based_options_create();
+    rocksdb_block_based_options_set_checksum(t, (char)a->checksum);
+    rocksdb_block_based_options_set_format_version(t, (int)a->format_version);
+    rocksdb_block_based_options_set_block_size(t, (size_t)a->block_size);
+    rocksdb_block_based_options_set_block_restart_interval(t, (int)a->restart);
+    if (a->bloom > 0)
+        rocksdb_block_based_options_set_filter_policy(t,
+                                                      rocksdb_filterpolicy_create_bloom(a->bloom));
+    rocksdb_options_set_block_based_table_factory(o, t);
+    rocksdb_block_based_options_destroy(t);
+    rocksdb_options_set_compression(o, a->lz4 ? rocksdb_lz4_compression
+                                              : rocksdb_no_compression);
+    return o;
+}
+
+static int cmd_write_sst(int argc, char **argv)
+{
+    sst_args a;
+    parse_sst_args(argc, argv, &a);
+    rocksdb_options_t *o = sst_options(&a);
+    rocksdb_envoptions_t *eo = rocksdb_envoptions_create();
+    rocksdb_sstfilewriter_t *w = rocksdb_sstfilewriter_create(eo, o);
+    char *err = NULL;
+    rocksdb_sstfilewriter_open(w, a.out, &err);
+    die_if(err, "open");
+    uint64_t s = a.seed;
+    size_t n;
+    blob *keys = random_keys(&s, a.count, &n);
+    for (size_t i = 0; i < n; i++) {
+        blob v = random_blob(&s, 0, 300);
+        rocksdb_sstfilewriter_put(w, keys[i].p, keys[i].n, v.p, v.n, &err);
+        die_if(err, "put");
+        put_hex(keys[i].p, keys[i].n);
+        putchar(' ');
+        put_hex(v.p, v.n);
+        putchar('\n');
+        free(v.p);
+        free(keys[i].p);
+    }
+    free(keys);
+    rocksdb_sstfilewriter_finish(w, &err);
+    die_if(err, "finish");
+    rocksdb_sstfilewriter_destroy(w);
+    rocksdb_envoptions_destroy(eo);
+    rocksdb_options_destroy(o);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        usage();
+    const char *cmd = argv[1];
+    argc -= 2;
+    argv += 2;
+    if (strcmp(cmd, "ingest") == 0)
+        return cmd_ingest(argc, argv);
+    if (strcmp(cmd, "put") == 0)
+        return cmd_put(argc, argv);
+    if (strcmp(cmd, "get") == 0)
+        return cmd_get(argc, argv);
+    if (strcmp(cmd, "scan") == 0)
+        return cmd_scan(argc, argv);
+    if (strcmp(cmd, "write-sst") == 0)
+        return cmd_write_sst(argc, argv);
+    usage();
+    return 2;
+}
