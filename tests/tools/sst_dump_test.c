@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shale/sst.h"
+#include "shale/table.h"
 #include "tests/support/test_util.h"
 
 /* Every fixture SST except Snappy (which this build cannot read). */
@@ -424,4 +426,77 @@ Test(sst_dump, help_lists_the_flags_and_exits_zero)
         cr_assert_not_null(strstr(o.out, flags[i]), "%s missing from help", flags[i]);
     free(o.out);
     free(ours);
+}
+
+/* Writes `n` pseudo-random binary entries (puts, deletes, merges) with
+ * shale's SST writer in the given configuration. */
+static void write_shale_sst(const char *path, int fv, int checksum, int compression, int n)
+{
+    shale_table_options *t = shale_table_options_new();
+    shale_table_options_set_format_version(t, fv);
+    shale_table_options_set_checksum(t, checksum);
+    shale_table_options_set_block_size(t, fv % 2 ? 512 : 4096);
+    shale_sst_writer *w = NULL;
+    shale_err err = {0};
+    cr_assert_eq(shale_sst_writer_open(path, t, compression, &w, &err), SHALE_OK, "%s", err.msg);
+    uint64_t x = 88172645463325252u + (uint64_t)n;
+    char key[24], val[64];
+    for (int i = 0; i < n; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int klen = snprintf(key, sizeof key, "k%06d", i);
+        key[klen++] = (char)(x & 0xff);           /* a binary tail byte */
+        size_t vlen = (size_t)(x >> 8) % sizeof val;
+        for (size_t j = 0; j < vlen; j++)
+            val[j] = (char)((x >> (j % 56)) & 0xff);
+        int rc = i % 7 == 3   ? shale_sst_writer_delete(w, key, (size_t)klen, &err)
+                 : i % 7 == 5 ? shale_sst_writer_merge(w, key, (size_t)klen, val, vlen, &err)
+                              : shale_sst_writer_put(w, key, (size_t)klen, val, vlen, &err);
+        cr_assert_eq(rc, SHALE_OK, "%s", err.msg);
+    }
+    cr_assert_eq(shale_sst_writer_finish(w, NULL, &err), SHALE_OK, "%s", err.msg);
+    shale_sst_writer_free(w);
+    shale_table_options_free(t);
+}
+
+Test(sst_dump, both_tools_print_the_same_for_files_shale_wrote)
+{
+    char *dir = test_tmpdir("sstd-shale");
+    char path[512];
+    int n = 0;
+    for (int fv = 2; fv <= 5; fv++)
+        for (int checksum = 0; checksum <= 4; checksum += 1 + (fv % 2), n++) {
+            snprintf(path, sizeof path, "%s/s%02d.sst", dir, n);
+            write_shale_sst(path, fv, checksum, n % 2 ? SHALE_LZ4_COMPRESSION : SHALE_NO_COMPRESSION,
+                            400 + 37 * n);
+            compare_with_rocksdb("--file=%s --command=scan", path);
+            compare_with_rocksdb("--file=%s --command=scan --output_hex", path);
+            compare_with_rocksdb("--file=%s --command=verify", path);
+            compare_with_rocksdb("--file=%s --show_properties --command=none", path);
+        }
+    test_rmtree(dir);
+    free(dir);
+}
+
+Test(sst_dump, both_tools_print_the_same_for_files_rocksdb_wrote)
+{
+    char *dir = test_tmpdir("sstd-rocks");
+    char *oracle = build_path("tests/rocksdb-oracle");
+    char path[512], cmd[2048];
+    int n = 0;
+    for (int fv = 2; fv <= 5; fv++)
+        for (int checksum = 0; checksum <= 4; checksum++, n++) {
+            snprintf(path, sizeof path, "%s/r%02d.sst", dir, n);
+            snprintf(cmd, sizeof cmd,
+                     "'%s' write-sst '%s' --seed=%d --count=%d --checksum=%d --format-version=%d "
+                     "--compression=%s --block-size=%d >/dev/null",
+                     oracle, path, n, 300 + 20 * n, checksum, fv, n % 2 ? "lz4" : "none",
+                     n % 3 ? 4096 : 300);
+            cr_assert_eq(system(cmd), 0, "%s", cmd);
+            compare_with_rocksdb("--file=%s --command=scan", path);
+            compare_with_rocksdb("--file=%s --command=scan --output_hex", path);
+            compare_with_rocksdb("--file=%s --show_properties --command=none", path);
+        }
+    free(oracle);
+    test_rmtree(dir);
+    free(dir);
 }
