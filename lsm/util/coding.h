@@ -136,6 +136,8 @@ static inline const char *dec_varint32(const char *p, const char *limit, uint32_
 /* Slice-consuming forms: on success advance *in and return true. */
 static inline bool get_varint32(slice *in, uint32_t *v)
 {
+    if (in->len == 0)
+        return false;
     const char *p = dec_varint32(in->data, in->data + in->len, v);
     if (p == NULL)
         return false;
@@ -145,6 +147,8 @@ static inline bool get_varint32(slice *in, uint32_t *v)
 
 static inline bool get_varint64(slice *in, uint64_t *v)
 {
+    if (in->len == 0)
+        return false;
     const char *p = dec_varint64(in->data, in->data + in->len, v);
     if (p == NULL)
         return false;

@@ -42,6 +42,8 @@ static inline bool slice_starts_with(slice s, slice prefix)
 
 static inline void slice_skip(slice *s, size_t n)
 {
+    if (n == 0)
+        return;   /* keeps a NULL empty slice NULL (NULL + 0 is undefined in C) */
     s->data += n;
     s->len -= n;
 }

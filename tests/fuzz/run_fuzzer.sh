@@ -7,7 +7,10 @@ set -euo pipefail
 fuzzer=$1 corpus=$2 seeds=$3 secs=$4
 mkdir -p "$corpus"
 case "$(basename "$fuzzer")" in
-  fuzz_log*) find "$seeds" -name '*.log' -o -name 'MANIFEST-*' | xargs -r cp -t "$corpus" ;;
+  fuzz_log*) # the target reads a control byte first: prefix the seeds with 0
+    for f in $(find "$seeds" -name '*.log' -o -name 'MANIFEST-*'); do
+      { printf '\0'; cat "$f"; } > "$corpus/seed-$(basename "$f")"
+    done ;;
   *) find "$seeds" -name '*.sst' | xargs -r cp -t "$corpus" ;;
 esac
 chmod -R u+w "$corpus"
