@@ -39,6 +39,7 @@ typedef struct run_out {
 } run_out;
 
 /* Runs "<prog> <args>" with stderr sent per `stderr_to`. */
+SHALE_PRINTF(3, 4)
 static run_out run_prog(const char *prog, const char *stderr_to, const char *fmt, ...)
 {
     char args[4096], cmd[8192];
@@ -86,6 +87,7 @@ static void assert_same_lines(const char *what, const char *ours, const char *th
 
 /* Runs both tools with the same arguments on stdout only; same lines and
  * the same exit status. */
+SHALE_PRINTF(1, 2)
 static void compare_with_rocksdb(const char *fmt, ...)
 {
     char args[4096], what[4200];
@@ -106,6 +108,7 @@ static void compare_with_rocksdb(const char *fmt, ...)
 }
 
 /* Like compare_with_rocksdb(), and stderr must match too. */
+SHALE_PRINTF(1, 2)
 static void compare_streams_with_rocksdb(const char *fmt, ...)
 {
     char args[4096];
@@ -169,8 +172,8 @@ Test(sst_dump, scan_bounds_and_read_num_follow_rocksdb)
         "--command=scan --read_num=1 --from=key00000500",
         "--command=scan --read_num=0 --from=key00001990",   /* 0: no limit */
         "--command=scan --prefix=key0000123",
-        "--command=scan --input_key_hex --from=0x6B6579303030303030313030 "
-        "--to=0x6B6579303030303030313130 --output_hex",
+        ("--command=scan --input_key_hex --from=0x6B6579303030303030313030 "
+         "--to=0x6B6579303030303030313130 --output_hex"),
         "--command=check --from=key00000010 --read_num=3",
     };
     for (size_t v = 0; v < sizeof variants / sizeof variants[0]; v++)
