@@ -19,4 +19,5 @@ CC=clang cmake -S "$root" -B "$root/build/asan" -DCMAKE_BUILD_TYPE=Debug -DSHALE
   -DSHALE_SANITIZE=ON -DSHALE_FUZZ=ON >/dev/null
 cmake --build "$root/build/asan" -j "$jobs"
 (cd "$root/build/asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  LSAN_OPTIONS=suppressions="$root/tests/support/lsan.supp" \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j 1)
