@@ -71,6 +71,13 @@ void blk_iter_init(blk_iter *it, const block *b, int cmp, bool delta_values)
     blk_iter_reset(it, b);
 }
 
+void blk_iter_set_key_buf(blk_iter *it, char *buf, uint32_t cap)
+{
+    it->kbuf = buf;
+    it->kcap = cap;
+    it->kbuf_owned = false;
+}
+
 void blk_iter_reset(blk_iter *it, const block *b)
 {
     it->data = b->data;
@@ -87,9 +94,11 @@ void blk_iter_deinit(blk_iter *it)
 {
     if (it == NULL)
         return;
-    free(it->kbuf);
+    if (it->kbuf_owned)
+        free(it->kbuf);
     it->kbuf = NULL;
     it->kcap = 0;
+    it->kbuf_owned = false;
     it->valid = false;
 }
 
@@ -162,10 +171,18 @@ static bool grow_key(blk_iter *it, size_t need)
     while (cap < need)
         cap *= 2;
     bool in_buf = it->key == it->kbuf && it->kbuf != NULL;
-    char *nb = realloc(it->kbuf, cap);
+    char *nb;
+    if (it->kbuf_owned || it->kbuf == NULL) {
+        nb = realloc(it->kbuf, cap);
+    } else {   /* leave the lent buffer, keeping what it holds */
+        nb = malloc(cap);
+        if (nb != NULL)
+            memcpy(nb, it->kbuf, it->kcap);
+    }
     if (nb == NULL)
         return false;
     it->kbuf = nb;
+    it->kbuf_owned = true;
     it->kcap = (uint32_t)cap;
     if (in_buf)
         it->key = nb;

@@ -66,6 +66,7 @@ typedef struct blk_iter {
     uint32_t key_len;
     char *kbuf;               /* reassembled keys; grows, never shrinks */
     uint32_t kcap;
+    bool kbuf_owned;          /* kbuf is ours (malloc'd), not the caller's */
     slice value;
     block_handle handle;      /* delta_values: the current decoded handle */
     char hbuf[BLOCK_HANDLE_MAX_LEN];
@@ -75,6 +76,10 @@ typedef struct blk_iter {
 
 /* REQUIRES: b initialised by block_init().  Starts invalid. */
 void blk_iter_init(blk_iter *it, const block *b, int cmp, bool delta_values);
+/* Lends the iterator a key buffer (e.g. on the caller's stack) to use
+ * before it allocates its own: keys that fit never touch the heap.
+ * REQUIRES: right after blk_iter_init(); buf outlives the iterator. */
+void blk_iter_set_key_buf(blk_iter *it, char *buf, uint32_t cap);
 /* Re-targets an initialised iterator at another block, keeping its buffer. */
 void blk_iter_reset(blk_iter *it, const block *b);
 void blk_iter_deinit(blk_iter *it);   /* NULL-safe */

@@ -1,11 +1,14 @@
 /* lsm/table/sst_iter.c: iterators over a table and point lookups.
  *
- * The data iterator is two-level: a block iterator over the reader's index
- * block picks a data block, which is fetched into buffers the iterator owns
- * (reused from block to block, so steady-state iteration allocates nothing)
- * and walked by a second block iterator.  Empty data blocks are skipped in
- * either direction.  The range-deletion and index iterators are a single
- * block iterator over the reader's copy of that block.
+ * The data iterator is two-level: a block iterator over the index block
+ * picks a data block, which is taken from the block cache (and pinned until
+ * the iterator moves to another block or is freed) or fetched into buffers
+ * the iterator owns (reused from block to block, so steady-state iteration
+ * allocates nothing), and walked by a second block iterator.  Empty data
+ * blocks are skipped in either direction.  The index block is the reader's,
+ * or with cache_index_and_filter_blocks a cache entry pinned for the
+ * iterator's life.  The range-deletion and index iterators are a single
+ * block iterator over that block.
  *
  * Positioning with an internal-key target on a user-key index seeks the
  * index with the target's user key: no user key spans two blocks in such a
@@ -22,14 +25,21 @@
 struct sst_iter {
     sst_reader *r;
     int kind;                 /* enum sst_iter_kind */
-    bool verify;
+    bool verify, fill;
     blk_iter top;             /* index (DATA, INDEX) or range-del block (RANGE_DEL) */
-    /* DATA only: the current data block. */
+    /* The index block: the reader's, or (meta_cached) a cache entry pinned
+     * for the iterator's life, or its bytes in ictx when not cached. */
+    block index;
+    bc_handle *index_pin;
+    sst_fetch_ctx ictx;
+    /* DATA only: the current data block, pinned in the cache (pin) or in
+     * ctx's memory (reused from block to block). */
     blk_iter data;
     block cur;
     block_handle cur_handle;
     bool have_block;
-    shale_buf buf, scratch;   /* the block's stored and uncompressed bytes */
+    bc_handle *pin;
+    sst_fetch_ctx ctx;
     int status;
     shale_err err;
 };
@@ -37,29 +47,82 @@ struct sst_iter {
 /* An empty block: no entries, one restart at 0. */
 static const char empty_block_bytes[8] = {0, 0, 0, 0, 1, 0, 0, 0};
 
-static void iter_setup(sst_iter *it, sst_reader *r, sst_iter_kind kind, bool verify)
+static block empty_block(void)
+{
+    block b;
+    (void)block_init(&b, slice_make(empty_block_bytes, sizeof empty_block_bytes), NULL);
+    return b;
+}
+
+void sst_iter_options_init(sst_iter_options *o, const sst_reader *r)
+{
+    o->verify_checksums = r->opts.verify_checksums;
+    o->fill_cache = true;
+}
+
+static int acquire_index(sst_iter *it, shale_err *err)
+{
+    sst_reader *r = it->r;
+    if (!r->meta_cached) {
+        it->index = r->index_block;
+        return SHALE_OK;
+    }
+    sst_parsed p;
+    int rc = sst_acquire_block(r, r->footer.index, BC_KIND_INDEX, it->verify, it->fill, &it->ictx,
+                               &p, &it->index_pin, err);
+    if (rc != SHALE_OK && err != NULL && strstr(err->msg, r->path) == NULL)
+        shale_err_prefix(err, r->path);
+    it->index = p.b;
+    return rc;
+}
+
+/* Sets the iterator up; on failure it holds nothing (iter_teardown safe). */
+static int iter_setup(sst_iter *it, sst_reader *r, sst_iter_kind kind, bool verify, bool fill,
+                      shale_err *err)
 {
     memset(it, 0, sizeof *it);
     it->r = r;
     it->kind = kind;
     it->verify = verify;
-    block empty;
-    (void)block_init(&empty, slice_make(empty_block_bytes, sizeof empty_block_bytes), NULL);
+    it->fill = fill;
+    block empty = empty_block();
+    it->index = empty;
+    int rc = kind == SST_ITER_RANGE_DEL ? SHALE_OK : acquire_index(it, err);
+    if (rc != SHALE_OK) {
+        it->index = empty;
+        blk_iter_init(&it->top, &empty, BLK_CMP_IKEY, false);
+        blk_iter_init(&it->data, &empty, BLK_CMP_IKEY, false);
+        return rc;
+    }
     if (kind == SST_ITER_RANGE_DEL)
         blk_iter_init(&it->top, r->has_range_del ? &r->range_del_block : &empty, BLK_CMP_IKEY,
                       false);
     else
-        blk_iter_init(&it->top, &r->index_block, sst_index_cmp(r), r->index_delta);
+        blk_iter_init(&it->top, &it->index, sst_index_cmp(r), r->index_delta);
     blk_iter_init(&it->data, &empty, BLK_CMP_IKEY, false);
     it->cur = empty;
+    return SHALE_OK;
+}
+
+/* Lets go of the current data block (its pin, if cached). */
+static void drop_block(sst_iter *it)
+{
+    bc_release(it->r->cache, it->pin);
+    it->pin = NULL;
+    it->have_block = false;
+    it->cur = empty_block();
+    blk_iter_reset(&it->data, &it->cur);
 }
 
 static void iter_teardown(sst_iter *it)
 {
+    drop_block(it);
+    bc_release(it->r->cache, it->index_pin);
+    it->index_pin = NULL;
     blk_iter_deinit(&it->top);
     blk_iter_deinit(&it->data);
-    shale_buf_deinit(&it->buf);
-    shale_buf_deinit(&it->scratch);
+    sst_fetch_ctx_deinit(&it->ctx);
+    sst_fetch_ctx_deinit(&it->ictx);
 }
 
 int sst_iter_new(sst_reader *r, sst_iter_kind kind, const sst_iter_options *opts, sst_iter **out,
@@ -71,7 +134,14 @@ int sst_iter_new(sst_reader *r, sst_iter_kind kind, const sst_iter_options *opts
     sst_iter *it = malloc(sizeof *it);
     if (it == NULL)
         return SHALE_NOMEM(err);
-    iter_setup(it, r, kind, opts != NULL ? opts->verify_checksums : r->opts.verify_checksums);
+    bool verify = opts != NULL ? opts->verify_checksums : r->opts.verify_checksums;
+    bool fill = opts != NULL ? opts->fill_cache : true;
+    int rc = iter_setup(it, r, kind, verify, fill, err);
+    if (rc != SHALE_OK) {
+        iter_teardown(it);
+        free(it);
+        return rc;
+    }
     sst_reader_ref(r);
     *out = it;
     return SHALE_OK;
@@ -117,15 +187,15 @@ static bool load_data_block(sst_iter *it)
         blk_iter_reset(&it->data, &it->cur);
         return true;
     }
-    it->have_block = false;
-    slice contents;
-    rc = sst_fetch_block(it->r, h, it->verify, true, &it->buf, &it->scratch, &contents, &it->err);
-    if (rc == SHALE_OK)
-        rc = block_init(&it->cur, contents, &it->err);
+    drop_block(it);
+    sst_parsed p;
+    rc = sst_acquire_block(it->r, h, BC_KIND_DATA, it->verify, it->fill, &it->ctx, &p, &it->pin,
+                           &it->err);
     if (rc != SHALE_OK) {
         set_error(it, rc);
         return false;
     }
+    it->cur = p.b;
     it->cur_handle = h;
     it->have_block = true;
     blk_iter_reset(&it->data, &it->cur);
@@ -299,28 +369,50 @@ int sst_iter_status(const sst_iter *it, shale_err *err)
 
 /* --- point lookup ----------------------------------------------------------- */
 
-/* TODO: the iterator's buffers are allocated per lookup until the block
- * cache lends blocks instead. */
-int sst_reader_get(sst_reader *r, slice lookup, sst_get_fn fn, void *arg, shale_err *err)
+static int get_walk(sst_iter *it, slice lookup, slice ukey, sst_get_fn fn, void *arg,
+                    shale_err *err)
 {
-    slice ukey = ikey_user_key(lookup);
-    if (r->opts.use_filter && !sst_reader_key_may_match(r, ukey))
-        return SHALE_OK;
-    sst_iter it;
-    iter_setup(&it, r, SST_ITER_DATA, r->opts.verify_checksums);
-    int rc = SHALE_OK;
-    for (sst_iter_seek(&it, lookup); sst_iter_valid(&it); sst_iter_next(&it)) {
-        slice k = sst_iter_key(&it);
-        if (k.len < IKEY_TRAILER_LEN) {
-            rc = SHALE_CORRUPT(err, "%zu-byte internal key in %s block at offset %llu", k.len,
-                               r->path, (unsigned long long)it.cur_handle.offset);
-            break;
-        }
-        if (!slice_equal(ikey_user_key(k), ukey) || !fn(arg, k, sst_iter_value(&it)))
+    for (sst_iter_seek(it, lookup); sst_iter_valid(it); sst_iter_next(it)) {
+        slice k = sst_iter_key(it);
+        if (k.len < IKEY_TRAILER_LEN)
+            return SHALE_CORRUPT(err, "%zu-byte internal key in %s block at offset %llu", k.len,
+                                 it->r->path, (unsigned long long)it->cur_handle.offset);
+        if (!slice_equal(ikey_user_key(k), ukey) || !fn(arg, k, sst_iter_value(it)))
             break;
     }
-    if (rc == SHALE_OK)
-        rc = sst_iter_status(&it, err);
+    return sst_iter_status(it, err);
+}
+
+#define GET_KEY_BUF 256
+
+/* The iterator lives on the stack and reads uncompressed (and LZ4) blocks
+ * that fit into stack buffers; with a cache, hits read nothing at all. */
+int sst_reader_get_opt(sst_reader *r, const sst_iter_options *o, slice lookup, sst_get_fn fn,
+                       void *arg, shale_err *err)
+{
+    bool verify = o != NULL ? o->verify_checksums : r->opts.verify_checksums;
+    bool fill = o != NULL ? o->fill_cache : true;
+    slice ukey = ikey_user_key(lookup);
+    if (r->opts.use_filter && r->filter.kind != FILTER_ALWAYS_TRUE &&
+        !(r->meta_cached ? sst_filter_may_match(r, ukey, fill)
+                         : filter_key_may_match(&r->filter, ukey)))
+        return SHALE_OK;
+    char raw[SST_GET_STACK_BLOCK + BLOCK_TRAILER_LEN], unc[SST_GET_STACK_BLOCK];
+    char ktop[GET_KEY_BUF], kdata[GET_KEY_BUF];
+    sst_iter it;
+    int rc = iter_setup(&it, r, SST_ITER_DATA, verify, fill, err);
+    if (rc == SHALE_OK) {
+        it.ctx = (sst_fetch_ctx){.raw_fixed = raw, .raw_cap = sizeof raw,
+                                 .unc_fixed = unc, .unc_cap = sizeof unc};
+        blk_iter_set_key_buf(&it.top, ktop, sizeof ktop);
+        blk_iter_set_key_buf(&it.data, kdata, sizeof kdata);
+        rc = get_walk(&it, lookup, ukey, fn, arg, err);
+    }
     iter_teardown(&it);
     return rc;
+}
+
+int sst_reader_get(sst_reader *r, slice lookup, sst_get_fn fn, void *arg, shale_err *err)
+{
+    return sst_reader_get_opt(r, NULL, lookup, fn, arg, err);
 }

@@ -33,11 +33,23 @@ void sst_reader_options_init(sst_reader_options *o)
 {
     o->verify_checksums = true;
     o->use_filter = true;
+    o->cache = NULL;
+    o->cache_index_and_filter_blocks = false;
 }
 
 /* --- block fetching ------------------------------------------------------ */
 
-static int read_raw(sst_reader *r, block_handle h, shale_buf *buf, shale_err *err)
+void sst_fetch_ctx_deinit(sst_fetch_ctx *c)
+{
+    if (c == NULL)
+        return;
+    shale_buf_deinit(&c->buf);
+    shale_buf_deinit(&c->scratch);
+}
+
+/* Reads the block and its trailer into ctx: the fixed region if it fits. */
+static int read_raw(const sst_reader *r, block_handle h, sst_fetch_ctx *ctx, const char **out,
+                    shale_err *err)
 {
     uint64_t fs = r->file_size;
     if (h.size > fs || h.offset > fs - h.size || fs - h.size - h.offset < BLOCK_TRAILER_LEN ||
@@ -47,20 +59,25 @@ static int read_raw(sst_reader *r, block_handle h, shale_buf *buf, shale_err *er
                              " (+5 trailer) runs past the end of %s (%" PRIu64 " bytes)",
                              h.offset, h.size, r->path, fs);
     size_t n = (size_t)h.size + BLOCK_TRAILER_LEN, got = 0;
-    shale_buf_clear(buf);
-    if (!shale_buf_reserve(buf, n))
-        return SHALE_NOMEM(err);
-    int rc = shale_file_pread(r->file, h.offset, n, buf->data, &got, err);
+    char *dst = ctx->raw_fixed;
+    if (n > ctx->raw_cap) {
+        shale_buf_clear(&ctx->buf);
+        if (!shale_buf_reserve(&ctx->buf, n))
+            return SHALE_NOMEM(err);
+        dst = ctx->buf.data;
+        ctx->buf.len = n;
+    }
+    int rc = shale_file_pread(r->file, h.offset, n, dst, &got, err);
     if (rc != SHALE_OK)
         return rc;
     if (got != n)
         return SHALE_CORRUPT(err, "truncated block read from %s offset %" PRIu64 ": %zu of %zu bytes",
                              r->path, h.offset, got, n);
-    buf->len = n;
+    *out = dst;
     return SHALE_OK;
 }
 
-static int verify_trailer(sst_reader *r, block_handle h, const char *data, shale_err *err)
+static int verify_trailer(const sst_reader *r, block_handle h, const char *data, shale_err *err)
 {
     if (r->footer.checksum == CHECKSUM_NONE)
         return SHALE_OK;
@@ -95,34 +112,58 @@ static int uncompress_lz4_v1(slice in, shale_buf *out, shale_err *err)
     return SHALE_OK;
 }
 
-static int uncompress(sst_reader *r, int type, slice raw, shale_buf *scratch, slice *out,
+/* LZ4 (format_version >= 2: varint32 size prefix) into ctx's fixed region
+ * when the stated size fits; false to leave it to uncompress_block(),
+ * which also judges malformed prefixes. */
+static bool uncompress_lz4_fixed(slice raw, sst_fetch_ctx *ctx, slice *out, int *rc,
+                                 shale_err *err)
+{
+    uint32_t raw_len;
+    if (ctx->unc_cap == 0 || !get_varint32(&raw, &raw_len) || raw_len == 0 ||
+        raw_len > ctx->unc_cap || raw.len > (size_t)LZ4_MAX_INPUT_SIZE)
+        return false;
+    int n = LZ4_decompress_safe(raw.data, ctx->unc_fixed, (int)raw.len, (int)raw_len);
+    if (n < 0 || (uint32_t)n != raw_len)
+        *rc = SHALE_CORRUPT(err, "LZ4 block does not decompress");
+    else
+        *rc = SHALE_OK;
+    *out = slice_make(ctx->unc_fixed, raw_len);
+    return true;
+}
+
+static int uncompress(const sst_reader *r, int type, slice raw, sst_fetch_ctx *ctx, slice *out,
                       shale_err *err)
 {
     int rc;
-    if (strcmp(compression_type_name(type), "Unknown") == 0)
+    bool lz4 = type == COMPRESSION_LZ4 || type == COMPRESSION_LZ4HC;
+    if (strcmp(compression_type_name(type), "Unknown") == 0) {
         rc = SHALE_CORRUPT(err, "unknown compression type %d", type);
-    else if (r->footer.format_version < 2 && (type == COMPRESSION_LZ4 || type == COMPRESSION_LZ4HC))
-        rc = uncompress_lz4_v1(raw, scratch, err);
-    else if (r->footer.format_version < 2)
+    } else if (r->footer.format_version < 2 && lz4) {
+        rc = uncompress_lz4_v1(raw, &ctx->scratch, err);
+    } else if (r->footer.format_version < 2) {
         rc = SHALE_UNSUPPORTED(err, "%s compression with format_version %u",
                                compression_type_name(type), r->footer.format_version);
-    else
-        rc = uncompress_block(type, raw, scratch, err);
-    *out = shale_buf_slice(scratch);
+    } else if (lz4 && uncompress_lz4_fixed(raw, ctx, out, &rc, err)) {
+        return rc;
+    } else {
+        rc = uncompress_block(type, raw, &ctx->scratch, err);
+    }
+    *out = shale_buf_slice(&ctx->scratch);
     return rc;
 }
 
-int sst_fetch_block(sst_reader *r, block_handle h, bool verify, bool may_be_compressed,
-                    shale_buf *buf, shale_buf *scratch, slice *out, shale_err *err)
+int sst_fetch_block(const sst_reader *r, block_handle h, bool verify, bool may_be_compressed,
+                    sst_fetch_ctx *ctx, slice *out, shale_err *err)
 {
     *out = slice_make(NULL, 0);
-    int rc = read_raw(r, h, buf, err);
+    const char *data = NULL;
+    int rc = read_raw(r, h, ctx, &data, err);
     if (rc == SHALE_OK && verify)
-        rc = verify_trailer(r, h, buf->data, err);
+        rc = verify_trailer(r, h, data, err);
     if (rc != SHALE_OK)
         return rc;
-    slice raw = slice_make(buf->data, (size_t)h.size);
-    int type = (unsigned char)buf->data[h.size];
+    slice raw = slice_make(data, (size_t)h.size);
+    int type = (unsigned char)data[h.size];
     if (type == COMPRESSION_NONE) {
         *out = raw;
         return SHALE_OK;
@@ -131,7 +172,7 @@ int sst_fetch_block(sst_reader *r, block_handle h, bool verify, bool may_be_comp
         return SHALE_CORRUPT(err, "block in %s offset %" PRIu64 " has compression type %d where %s",
                              r->path, h.offset, type,
                              r->no_compression ? "the file is uncompressed" : "it must be raw");
-    rc = uncompress(r, type, raw, scratch, out, err);
+    rc = uncompress(r, type, raw, ctx, out, err);
     if (rc != SHALE_OK && err != NULL) {
         char where[64 + 32];
         snprintf(where, sizeof where, "block at offset %" PRIu64, h.offset);
@@ -141,19 +182,20 @@ int sst_fetch_block(sst_reader *r, block_handle h, bool verify, bool may_be_comp
     return rc;
 }
 
-/* Fetches a block that the reader keeps: its bytes end up in *keep. */
+/* Fetches a block that the caller keeps: its bytes end up in *keep. */
 static int load_block(sst_reader *r, block_handle h, bool may_be_compressed, shale_buf *keep,
                       slice *out, shale_err *err)
 {
-    shale_buf scratch = SHALE_BUF_INIT;
-    int rc = sst_fetch_block(r, h, r->opts.verify_checksums, may_be_compressed, keep, &scratch,
-                             out, err);
-    if (rc == SHALE_OK && out->data != NULL && out->data == scratch.data) {
-        shale_buf t = *keep;
-        *keep = scratch;
-        scratch = t;
+    sst_fetch_ctx ctx = {.buf = *keep};
+    shale_buf_init(keep);
+    int rc = sst_fetch_block(r, h, r->opts.verify_checksums, may_be_compressed, &ctx, out, err);
+    if (rc == SHALE_OK && out->data != NULL && out->data == ctx.scratch.data) {
+        shale_buf t = ctx.buf;
+        ctx.buf = ctx.scratch;
+        ctx.scratch = t;
     }
-    shale_buf_deinit(&scratch);
+    *keep = ctx.buf;
+    shale_buf_deinit(&ctx.scratch);
     return rc;
 }
 
@@ -169,6 +211,102 @@ int sst_reader_read_block(sst_reader *r, block_handle h, bool may_be_compressed,
     }
     shale_buf_truncate(out, s.len);   /* drop the trailer of a raw block */
     return SHALE_OK;
+}
+
+/* --- through the block cache ---------------------------------------------- */
+
+/* What a cache entry holds: the parsed view over its own copy of the
+ * uncompressed contents. */
+typedef struct cached_block {
+    sst_parsed p;
+    size_t len;
+    char data[];
+} cached_block;
+
+static void cached_block_delete(slice key, void *value) { free(value); }
+
+/* varint64(cache id) varint64(block offset) */
+static slice cache_key(const sst_reader *r, uint64_t offset, char buf[2 * 10])
+{
+    char *e = enc_varint64(buf, r->cache_id);
+    e = enc_varint64(e, offset);
+    return slice_make(buf, (size_t)(e - buf));
+}
+
+static int parse_block(int kind, slice contents, sst_parsed *p, shale_err *err)
+{
+    if (kind == BC_KIND_FILTER) {
+        filter_reader_init(&p->f, contents);
+        return SHALE_OK;
+    }
+    return block_init(&p->b, contents, err);
+}
+
+/* Copies a parsed block into a new cache entry, pinned.  NULL when it was
+ * not cached (no memory, strict limit): the caller goes on with its copy. */
+static bc_handle *insert_block(const sst_reader *r, slice key, int kind, slice contents,
+                               const sst_parsed *p)
+{
+    cached_block *cb = malloc(sizeof *cb + contents.len);
+    if (cb == NULL)
+        return NULL;
+    memcpy(cb->data, contents.data, contents.len);
+    cb->len = contents.len;
+    cb->p = *p;   /* re-point the views at the copy */
+    if (kind == BC_KIND_FILTER && p->f.data != NULL)
+        cb->p.f.data = cb->data + (p->f.data - contents.data);
+    else if (kind != BC_KIND_FILTER)
+        cb->p.b.data = cb->data;
+    bc_handle *h = NULL;
+    if (bc_insert(r->cache, key, cb, contents.len, cached_block_delete, kind, &h, NULL) !=
+        SHALE_OK) {
+        free(cb);
+        return NULL;
+    }
+    return h;
+}
+
+int sst_acquire_block(const sst_reader *r, block_handle h, int kind, bool verify, bool fill,
+                      sst_fetch_ctx *ctx, sst_parsed *out, bc_handle **pin, shale_err *err)
+{
+    char kbuf[2 * 10];
+    slice key = slice_make(NULL, 0);
+    *pin = NULL;
+    if (r->cache != NULL) {
+        key = cache_key(r, h.offset, kbuf);
+        bc_handle *ch = bc_lookup(r->cache, key, kind);
+        if (ch != NULL) {
+            *out = ((const cached_block *)bc_value(ch))->p;
+            *pin = ch;
+            return SHALE_OK;
+        }
+    }
+    slice contents;
+    int rc = sst_fetch_block(r, h, verify, kind != BC_KIND_FILTER, ctx, &contents, err);
+    if (rc == SHALE_OK)
+        rc = parse_block(kind, contents, out, err);
+    if (rc != SHALE_OK || r->cache == NULL || !fill)
+        return rc;
+    bc_handle *ch = insert_block(r, key, kind, contents, out);
+    if (ch != NULL) {
+        *out = ((const cached_block *)bc_value(ch))->p;
+        *pin = ch;
+    }
+    return SHALE_OK;
+}
+
+bool sst_filter_may_match(const sst_reader *r, slice user_key, bool fill)
+{
+    sst_fetch_ctx ctx = {0};
+    sst_parsed p;
+    bc_handle *pin = NULL;
+    bool may = true;
+    if (sst_acquire_block(r, r->filter_handle, BC_KIND_FILTER, r->opts.verify_checksums, fill,
+                          &ctx, &p, &pin, NULL) == SHALE_OK)
+        may = filter_key_may_match(&p.f, user_key);
+    bc_release(r->cache, pin);
+    sst_fetch_ctx_deinit(&ctx);
+    return may;
 }
 
 /* --- open ----------------------------------------------------------------- */
@@ -269,8 +407,27 @@ static int read_properties(sst_reader *r, shale_err *err)
     return SHALE_OK;
 }
 
+/* Reads a block into the cache at open (RocksDB's prefetch of index and
+ * filter), checking that it parses; gives back its parsed view's filter
+ * kind for filters. */
+static int prefetch_block(sst_reader *r, block_handle h, int kind, int *filter_kind,
+                          shale_err *err)
+{
+    sst_fetch_ctx ctx = {0};
+    sst_parsed p;
+    bc_handle *pin = NULL;
+    int rc = sst_acquire_block(r, h, kind, r->opts.verify_checksums, true, &ctx, &p, &pin, err);
+    if (rc == SHALE_OK && filter_kind != NULL)
+        *filter_kind = p.f.kind;
+    bc_release(r->cache, pin);
+    sst_fetch_ctx_deinit(&ctx);
+    return rc;
+}
+
 static int read_index(sst_reader *r, shale_err *err)
 {
+    if (r->meta_cached)
+        return prefetch_block(r, r->footer.index, BC_KIND_INDEX, NULL, err);
     slice s;
     int rc = load_block(r, r->footer.index, true, &r->index_buf, &s, err);
     if (rc == SHALE_OK)
@@ -291,6 +448,9 @@ static int read_filter(sst_reader *r, shale_err *err)
     if (strcmp(m->name, META_BUILTIN_FULL_FILTER) != 0 ||
         (r->props.whole_key_filtering != NULL && strcmp(r->props.whole_key_filtering, "0") == 0))
         return SHALE_OK;   /* RocksDB ignores other filters; prefix-only filters don't apply */
+    r->filter_handle = m->handle;
+    if (r->meta_cached)
+        return prefetch_block(r, m->handle, BC_KIND_FILTER, &r->filter.kind, err);
     slice s;
     int rc = load_block(r, m->handle, false, &r->filter_buf, &s, err);
     if (rc == SHALE_OK)
@@ -315,6 +475,13 @@ static void reader_free(sst_reader *r)
 {
     if (r == NULL)
         return;
+    if (r->meta_cached) {   /* nobody else can use them: give the room back */
+        char kbuf[2 * 10];
+        bc_erase(r->cache, cache_key(r, r->footer.index.offset, kbuf));
+        if (r->filter.kind != FILTER_ALWAYS_TRUE)
+            bc_erase(r->cache, cache_key(r, r->filter_handle.offset, kbuf));
+    }
+    bc_unref(r->cache);
     shale_file_close(r->file, NULL);
     for (size_t i = 0; i < r->num_meta; i++)
         free((char *)r->meta[i].name);
@@ -354,6 +521,11 @@ int sst_reader_open(shale_env *env, const char *path, const sst_reader_options *
         r->opts = *opts;
     else
         sst_reader_options_init(&r->opts);
+    if ((r->cache = r->opts.cache) != NULL) {
+        bc_ref(r->cache);
+        r->cache_id = bc_new_id(r->cache);
+        r->meta_cached = r->opts.cache_index_and_filter_blocks;
+    }
     int rc = open_steps(r, env, err);
     if (rc != SHALE_OK) {
         if (err != NULL && strstr(err->msg, path) == NULL)
@@ -393,6 +565,8 @@ bool sst_reader_key_may_match(const sst_reader *r, slice user_key)
 {
     if (r->filter.kind == FILTER_ALWAYS_TRUE)
         return true;
+    if (r->meta_cached)
+        return sst_filter_may_match(r, user_key, true);
     return filter_key_may_match(&r->filter, user_key);
 }
 
@@ -400,7 +574,8 @@ bool sst_reader_key_may_match(const sst_reader *r, slice user_key)
 
 typedef struct verify_state {
     sst_reader *r;
-    shale_buf buf, scratch, prev_key, prev_sep;
+    sst_fetch_ctx ctx;
+    shale_buf prev_key, prev_sep;
     uint64_t entries, blocks;
     bool have_prev;
 } verify_state;
@@ -436,18 +611,19 @@ static int verify_data_block(verify_state *vs, const block *b, slice sep, shale_
     return rc;
 }
 
-static int verify_data(verify_state *vs, shale_err *err)
+/* Walks the index (index: the reader's block or one read afresh). */
+static int verify_data_with(verify_state *vs, const block *index, shale_err *err)
 {
     sst_reader *r = vs->r;
     blk_iter ix;
     int rc = SHALE_OK;
-    blk_iter_init(&ix, &r->index_block, sst_index_cmp(r), r->index_delta);
+    blk_iter_init(&ix, index, sst_index_cmp(r), r->index_delta);
     for (blk_iter_first(&ix); rc == SHALE_OK && blk_iter_valid(&ix); blk_iter_next(&ix)) {
         block_handle h;
         slice contents;
         block b;
         if ((rc = blk_iter_handle(&ix, &h, err)) != SHALE_OK ||
-            (rc = sst_fetch_block(r, h, true, true, &vs->buf, &vs->scratch, &contents, err)) !=
+            (rc = sst_fetch_block(r, h, true, true, &vs->ctx, &contents, err)) !=
                 SHALE_OK ||
             (rc = block_init(&b, contents, err)) != SHALE_OK)
             break;
@@ -466,6 +642,23 @@ static int verify_data(verify_state *vs, shale_err *err)
     return rc;
 }
 
+static int verify_data(verify_state *vs, shale_err *err)
+{
+    sst_reader *r = vs->r;
+    if (!r->meta_cached)
+        return verify_data_with(vs, &r->index_block, err);
+    sst_fetch_ctx ctx = {0};   /* verification reads the file, not the cache */
+    slice s;
+    block index;
+    int rc = sst_fetch_block(r, r->footer.index, true, true, &ctx, &s, err);
+    if (rc == SHALE_OK)
+        rc = block_init(&index, s, err);
+    if (rc == SHALE_OK)
+        rc = verify_data_with(vs, &index, err);
+    sst_fetch_ctx_deinit(&ctx);
+    return rc;
+}
+
 static int verify_meta_blocks(verify_state *vs, uint64_t *range_dels, shale_err *err)
 {
     sst_reader *r = vs->r;
@@ -475,7 +668,7 @@ static int verify_meta_blocks(verify_state *vs, uint64_t *range_dels, shale_err 
         bool raw = strcmp(n, META_PROPERTIES) == 0 || strcmp(n, META_PROPERTIES_OLD) == 0 ||
                    strstr(n, "filter.") != NULL;
         slice s;
-        rc = sst_fetch_block(r, r->meta[i].handle, true, !raw, &vs->buf, &vs->scratch, &s, err);
+        rc = sst_fetch_block(r, r->meta[i].handle, true, !raw, &vs->ctx, &s, err);
     }
     if (rc != SHALE_OK || !r->has_range_del)
         return rc;
@@ -519,8 +712,7 @@ int sst_reader_verify(sst_reader *r, shale_err *err)
         rc = verify_counts(&vs, range_dels, err);
     if (rc != SHALE_OK && err != NULL && strstr(err->msg, r->path) == NULL)
         shale_err_prefix(err, r->path);
-    shale_buf_deinit(&vs.buf);
-    shale_buf_deinit(&vs.scratch);
+    sst_fetch_ctx_deinit(&vs.ctx);
     shale_buf_deinit(&vs.prev_key);
     shale_buf_deinit(&vs.prev_sep);
     return rc;

@@ -8,8 +8,20 @@
  * message, never a crash.  Codecs this build lacks give SHALE_NOT_SUPPORTED
  * naming the codec.
  *
+ * Block cache (options.cache): data blocks are looked up in the cache
+ * under (reader's cache id, block offset) before they are read, and on a
+ * miss read, verified, uncompressed and inserted (uncompressed, charged at
+ * their contents' length) unless the read says fill_cache = false.  With
+ * cache_index_and_filter_blocks the index and filter blocks go through the
+ * cache the same way (read into it at open, looked up on each use);
+ * otherwise the reader holds them for its lifetime, uncharged.  Hits and
+ * misses are counted in the cache by block kind.  A cache entry read is
+ * pinned for as long as it is used: by an iterator until it moves to
+ * another block, by a point lookup for its duration.
+ *
  * Ownership: sst_reader is reference-counted (_ref/_unref; the opener holds
- * the first reference).  An sst_iter holds a reference on its reader.
+ * the first reference).  An sst_iter holds a reference on its reader; the
+ * reader holds one on its cache.
  * Thread-safety: one reader serves many threads (iterators each belong to
  * one thread). */
 #ifndef LSM_TABLE_SST_READER_H
@@ -18,6 +30,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lsm/cache/block_cache.h"
 #include "lsm/table/format.h"
 #include "lsm/table/properties.h"
 #include "lsm/util/buf.h"
@@ -31,6 +44,8 @@ typedef struct sst_iter sst_iter;
 typedef struct sst_reader_options {
     bool verify_checksums;  /* verify every block read (default true) */
     bool use_filter;        /* consult the Bloom filter in sst_reader_get (default true) */
+    block_cache *cache;     /* NULL (default): no cache; else referenced while open */
+    bool cache_index_and_filter_blocks;   /* RocksDB's option; default false */
 } sst_reader_options;
 
 void sst_reader_options_init(sst_reader_options *o);
@@ -63,6 +78,13 @@ bool sst_reader_key_may_match(const sst_reader *r, slice user_key);
  * consulted first (if enabled).  SHALE_OK even when nothing matched. */
 typedef bool (*sst_get_fn)(void *arg, slice ikey, slice value);
 int sst_reader_get(sst_reader *r, slice lookup, sst_get_fn fn, void *arg, shale_err *err);
+typedef struct sst_iter_options sst_iter_options;
+/* As sst_reader_get() with read options (NULL: the reader's defaults).
+ * Allocates nothing on cache hits, nor, without a cache, for uncompressed
+ * blocks of up to SST_GET_STACK_BLOCK bytes (read into a stack buffer). */
+int sst_reader_get_opt(sst_reader *r, const sst_iter_options *o, slice lookup, sst_get_fn fn,
+                       void *arg, shale_err *err);
+#define SST_GET_STACK_BLOCK 8192
 
 /* Reads every block the file references (index entries, data blocks, meta
  * blocks), verifying checksums and decoding each block's structure and
@@ -96,10 +118,12 @@ const sst_meta_entry *sst_reader_meta(const sst_reader *r, size_t i);
  * iterator is invalid and sst_iter_status() reports it. */
 typedef enum sst_iter_kind { SST_ITER_DATA, SST_ITER_RANGE_DEL, SST_ITER_INDEX } sst_iter_kind;
 
-typedef struct sst_iter_options {
-    bool verify_checksums;  /* default: the reader's setting */
-    bool fill_cache;        /* reserved for the block cache; default true */
-} sst_iter_options;
+struct sst_iter_options {
+    bool verify_checksums;  /* checksums of blocks read from the file */
+    bool fill_cache;        /* insert blocks read on a cache miss */
+};
+/* Defaults: the reader's verify_checksums, fill_cache true. */
+void sst_iter_options_init(sst_iter_options *o, const sst_reader *r);
 
 int sst_iter_new(sst_reader *r, sst_iter_kind kind, const sst_iter_options *opts, sst_iter **out,
                  shale_err *err);
