@@ -1,0 +1,617 @@
+/* lsm/version/version_set.c: the version set and its MANIFEST (see
+ * version_set.h for the life cycle).  Reasons behind the choices:
+ *   - One log_and_apply at a time (a flag plus a condition under the
+ *     caller's mutex), so the MANIFEST writer needs no lock of its own:
+ *     only the thread holding the flag touches it, with mu dropped.
+ *   - The new version is built and the records encoded under mu, from the
+ *     current version that no one else can replace meanwhile (the flag).
+ *   - NextFileNumber is filled in after the new MANIFEST's number is taken,
+ *     so a recovered counter is always past every MANIFEST we created.
+ *   - A failed write leaves the open MANIFEST in an unknown state (part of
+ *     a record may be there), so the set stops appending to it and the next
+ *     call starts a fresh one from a full snapshot, as RocksDB does. */
+#include "lsm/version/version_set.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsm/log/log_reader.h"
+#include "lsm/log/log_writer.h"
+#include "lsm/util/err.h"
+#include "lsm/version/filenames.h"
+
+struct vset {
+    shale_env *env;                    /* immutable */
+    char *dir;                         /* immutable */
+    vset_options opts;                 /* immutable */
+    _Atomic uint64_t next_file_number; /* lock-free, see header */
+    _Atomic uint64_t last_sequence;    /* lock-free, see header */
+    vset_cf cf;                        /* the default column family */
+    struct {                           /* protected by the caller's mu */
+        uint64_t prev_log_number, min_log_number_to_keep;
+        uint64_t manifest_number;      /* open (or last read) MANIFEST */
+        bool manifest_suspect;         /* a write failed: start a new one */
+        bool writing;                  /* a log_and_apply holds the writer */
+        shale_cond writer_done;
+        uint64_t version_counter;
+        uint64_t *obsolete;            /* replaced MANIFEST numbers */
+        size_t n_obsolete, cap_obsolete;
+    } mu;
+    /* Owned by the thread holding mu.writing (read under mu otherwise). */
+    shale_file *manifest_file;
+    log_writer *manifest_log;
+};
+
+void vset_options_default(vset_options *o)
+{
+    o->max_manifest_file_size = VSET_DEFAULT_MAX_MANIFEST_FILE_SIZE;
+    version_cf_options_default(&o->cf);
+}
+
+int vset_new(shale_env *env, const char *dir, const vset_options *opts, vset **out,
+             shale_err *err)
+{
+    *out = NULL;
+    vset *vs = calloc(1, sizeof *vs);
+    if (vs == NULL || (vs->dir = strdup(dir)) == NULL) {
+        free(vs);
+        return SHALE_NOMEM(err);
+    }
+    vs->env = env;
+    vs->opts = *opts;
+    atomic_init(&vs->next_file_number, 2);
+    atomic_init(&vs->last_sequence, 0);
+    vs->cf.id = 0;
+    vs->cf.opts = opts->cf;
+    version_list_init(&vs->cf.versions);
+    shale_cond_init(&vs->mu.writer_done);
+    int rc = version_new_empty(&opts->cf, &vs->cf.current, err);
+    if (rc != SHALE_OK) {
+        vset_free(vs);
+        return rc;
+    }
+    version_link(vs->cf.current, &vs->cf.versions);
+    *out = vs;
+    return SHALE_OK;
+}
+
+static void close_manifest(vset *vs)
+{
+    (void)log_writer_close(vs->manifest_log, NULL);
+    (void)shale_file_close(vs->manifest_file, NULL);
+    vs->manifest_log = NULL;
+    vs->manifest_file = NULL;
+}
+
+void vset_free(vset *vs)
+{
+    if (vs == NULL)
+        return;
+    close_manifest(vs);
+    version_unref(vs->cf.current);
+    version_list_deinit(&vs->cf.versions);
+    shale_cond_deinit(&vs->mu.writer_done);
+    free(vs->mu.obsolete);
+    free(vs->dir);
+    free(vs);
+}
+
+vset_cf *vset_default_cf(vset *vs) { return &vs->cf; }
+version *vset_current(vset *vs) { return vs->cf.current; }
+
+uint64_t vset_new_file_number(vset *vs) { return atomic_fetch_add(&vs->next_file_number, 1); }
+uint64_t vset_next_file_number(const vset *vs)
+{
+    return atomic_load(&((vset *)vs)->next_file_number);
+}
+
+void vset_mark_file_number_used(vset *vs, uint64_t n)
+{
+    uint64_t cur = atomic_load(&vs->next_file_number);
+    while (cur <= n && !atomic_compare_exchange_weak(&vs->next_file_number, &cur, n + 1)) {
+    }
+}
+
+uint64_t vset_last_sequence(const vset *vs)
+{
+    return atomic_load_explicit(&((vset *)vs)->last_sequence, memory_order_acquire);
+}
+
+void vset_set_last_sequence(vset *vs, uint64_t seq)
+{
+    atomic_store_explicit(&vs->last_sequence, seq, memory_order_release);
+}
+
+uint64_t vset_log_number(const vset *vs) { return vs->cf.log_number; }
+uint64_t vset_prev_log_number(const vset *vs) { return vs->mu.prev_log_number; }
+uint64_t vset_min_log_number_to_keep(const vset *vs) { return vs->mu.min_log_number_to_keep; }
+uint64_t vset_manifest_file_number(const vset *vs) { return vs->mu.manifest_number; }
+uint64_t vset_manifest_file_size(const vset *vs)
+{
+    return vs->manifest_log != NULL ? log_writer_file_size(vs->manifest_log) : 0;
+}
+
+/* ---- writing MANIFESTs -------------------------------------------------- */
+
+/* Opens dir/MANIFEST-number for writing with a log writer. */
+static int open_manifest(shale_env *env, const char *dir, uint64_t number, shale_file **f,
+                         log_writer **w, shale_err *err)
+{
+    char *path = filename_path(dir, FILE_MANIFEST, number);
+    *f = NULL;
+    *w = NULL;
+    if (path == NULL)
+        return SHALE_NOMEM(err);
+    int rc = shale_env_open_write(env, path, f, err);
+    free(path);
+    if (rc == SHALE_OK && (rc = log_writer_open(*f, number, false, 0, w, err)) != SHALE_OK) {
+        (void)shale_file_close(*f, NULL);
+        *f = NULL;
+    }
+    return rc;
+}
+
+static void remove_manifest(shale_env *env, const char *dir, uint64_t number)
+{
+    char *path = filename_path(dir, FILE_MANIFEST, number);
+    if (path != NULL)
+        (void)env->ops->remove(env, path, NULL);
+    free(path);
+}
+
+static int add_edit_record(log_writer *w, const version_edit *ve, shale_err *err)
+{
+    shale_buf rec = SHALE_BUF_INIT;
+    int rc = version_edit_encode(ve, &rec, err);
+    if (rc == SHALE_OK)
+        rc = log_writer_add_record(w, shale_buf_slice(&rec), err);
+    shale_buf_deinit(&rec);
+    return rc;
+}
+
+int vset_create_new_db(shale_env *env, const char *dir, shale_err *err)
+{
+    version_edit ve;
+    shale_file *f;
+    log_writer *w;
+    version_edit_init(&ve);
+    int rc = version_edit_set_comparator(&ve, slice_from_str(VSET_COMPARATOR_NAME), err);
+    version_edit_set_log_number(&ve, 0);
+    version_edit_set_next_file_number(&ve, 2);
+    version_edit_set_last_sequence(&ve, 0);
+    if (rc == SHALE_OK && (rc = open_manifest(env, dir, 1, &f, &w, err)) == SHALE_OK) {
+        if ((rc = add_edit_record(w, &ve, err)) == SHALE_OK)
+            rc = log_writer_sync(w, err);
+        (void)log_writer_close(w, NULL);
+        int crc = shale_file_close(f, rc == SHALE_OK ? err : NULL);
+        if (rc == SHALE_OK)
+            rc = crc;
+        if (rc == SHALE_OK)
+            rc = set_current_file(env, dir, 1, err);
+        if (rc != SHALE_OK)
+            remove_manifest(env, dir, 1);
+    }
+    version_edit_deinit(&ve);
+    return rc;
+}
+
+/* The snapshot that opens a new MANIFEST (rocksdb-format.md §5.4): the
+ * comparator, then every file with the column family's log number, the
+ * next file number (ours: makes the snapshot complete on its own), the min
+ * log number to keep when nonzero, and the last sequence. */
+static int encode_snapshot(const vset *vs, const version *v, uint64_t next_file,
+                           uint64_t last_seq, shale_buf recs[2], shale_err *err)
+{
+    version_edit a, b;
+    version_edit_init(&a);
+    version_edit_init(&b);
+    int rc = version_edit_set_comparator(&a, slice_from_str(VSET_COMPARATOR_NAME), err);
+    for (int level = 0; level < v->num_levels && rc == SHALE_OK; level++) {
+        for (size_t i = 0; i < v->n_files[level] && rc == SHALE_OK; i++) {
+            ve_file_meta m;
+            file_meta_to_edit(v->files[level][i], level, &m);
+            rc = version_edit_add_file(&b, &m, err);
+        }
+    }
+    version_edit_set_log_number(&b, vs->cf.log_number);
+    version_edit_set_next_file_number(&b, next_file);
+    if (vs->mu.min_log_number_to_keep != 0)
+        version_edit_set_min_log_number_to_keep(&b, vs->mu.min_log_number_to_keep);
+    version_edit_set_last_sequence(&b, last_seq);
+    if (rc == SHALE_OK && (rc = version_edit_encode(&a, &recs[0], err)) == SHALE_OK)
+        rc = version_edit_encode(&b, &recs[1], err);
+    version_edit_deinit(&a);
+    version_edit_deinit(&b);
+    return rc;
+}
+
+/* What one log_and_apply writes, prepared under mu. */
+typedef struct manifest_write {
+    bool new_manifest;
+    uint64_t number;                   /* MANIFEST to write to */
+    shale_buf snapshot[2];             /* with new_manifest */
+    shale_buf record;                  /* the edit */
+    shale_file *file;                  /* with new_manifest: the new file */
+    log_writer *log;
+    bool current_attempted;            /* set_current_file() was called */
+} manifest_write;
+
+static void manifest_write_deinit(manifest_write *mw)
+{
+    shale_buf_deinit(&mw->snapshot[0]);
+    shale_buf_deinit(&mw->snapshot[1]);
+    shale_buf_deinit(&mw->record);
+}
+
+/* Runs without mu: only the writer-flag holder gets here. */
+static int write_manifest_unlocked(vset *vs, manifest_write *mw, shale_err *err)
+{
+    log_writer *w = vs->manifest_log;
+    int rc = SHALE_OK;
+    if (mw->new_manifest) {
+        rc = open_manifest(vs->env, vs->dir, mw->number, &mw->file, &mw->log, err);
+        w = mw->log;
+        for (int i = 0; i < 2 && rc == SHALE_OK; i++)
+            rc = log_writer_add_record(w, shale_buf_slice(&mw->snapshot[i]), err);
+    }
+    if (rc == SHALE_OK)
+        rc = log_writer_add_record(w, shale_buf_slice(&mw->record), err);
+    if (rc == SHALE_OK)
+        rc = log_writer_sync(w, err);
+    if (rc == SHALE_OK && mw->new_manifest) {
+        mw->current_attempted = true;
+        rc = set_current_file(vs->env, vs->dir, mw->number, err);
+    }
+    return rc;
+}
+
+static void fill_edit_locked(vset *vs, version_edit *edit)
+{
+    if (!edit->has_prev_log_number)
+        version_edit_set_prev_log_number(edit, vs->mu.prev_log_number);
+    version_edit_set_next_file_number(edit, vset_next_file_number(vs));
+    uint64_t last = vset_last_sequence(vs);
+    if (!edit->has_last_sequence || edit->last_sequence < last)
+        version_edit_set_last_sequence(edit, last);
+}
+
+/* Builds the next version and the records to write.  REQUIRES: mu held and
+ * the writer flag. */
+static int prepare_locked(vset *vs, version_edit *edit, manifest_write *mw, version **next,
+                          shale_err *err)
+{
+    version_builder *b = NULL;
+    int rc = version_builder_new(vs->cf.current, &vs->cf.opts, &b, err);
+    mw->new_manifest = vs->manifest_log == NULL || vs->mu.manifest_suspect ||
+                       log_writer_file_size(vs->manifest_log) > vs->opts.max_manifest_file_size;
+    mw->number = mw->new_manifest ? vset_new_file_number(vs) : vs->mu.manifest_number;
+    fill_edit_locked(vs, edit);
+    if (rc == SHALE_OK)
+        rc = version_builder_apply(b, edit, err);
+    if (rc == SHALE_OK)
+        rc = version_builder_finish(b, next, err);
+    version_builder_free(b);
+    if (rc == SHALE_OK && mw->new_manifest)
+        rc = encode_snapshot(vs, vs->cf.current, edit->next_file_number, edit->last_sequence,
+                             mw->snapshot, err);
+    if (rc == SHALE_OK)
+        rc = version_edit_encode(edit, &mw->record, err);
+    return rc;
+}
+
+static int push_obsolete_locked(vset *vs, uint64_t number)
+{
+    if (vs->mu.n_obsolete == vs->mu.cap_obsolete) {
+        size_t cap = vs->mu.cap_obsolete ? vs->mu.cap_obsolete * 2 : 4;
+        uint64_t *p = realloc(vs->mu.obsolete, cap * sizeof *p);
+        if (p == NULL)
+            return SHALE_NO_MEMORY;    /* the old file just stays on disk */
+        vs->mu.obsolete = p;
+        vs->mu.cap_obsolete = cap;
+    }
+    vs->mu.obsolete[vs->mu.n_obsolete++] = number;
+    return SHALE_OK;
+}
+
+/* Installs a written edit.  REQUIRES: mu held. */
+static void install_locked(vset *vs, const version_edit *edit, manifest_write *mw, version *next)
+{
+    if (mw->new_manifest) {
+        uint64_t old = vs->mu.manifest_number;
+        close_manifest(vs);
+        vs->manifest_file = mw->file;
+        vs->manifest_log = mw->log;
+        mw->file = NULL;
+        mw->log = NULL;
+        vs->mu.manifest_number = mw->number;
+        vs->mu.manifest_suspect = false;
+        if (old != 0 && old != mw->number)
+            (void)push_obsolete_locked(vs, old);
+    }
+    if (edit->has_log_number && edit->log_number > vs->cf.log_number)
+        vs->cf.log_number = edit->log_number;
+    if (edit->has_prev_log_number)
+        vs->mu.prev_log_number = edit->prev_log_number;
+    if (edit->has_min_log_number_to_keep &&
+        edit->min_log_number_to_keep > vs->mu.min_log_number_to_keep)
+        vs->mu.min_log_number_to_keep = edit->min_log_number_to_keep;
+    if (edit->last_sequence > vset_last_sequence(vs))
+        vset_set_last_sequence(vs, edit->last_sequence);
+    next->number = ++vs->mu.version_counter;
+    version_link(next, &vs->cf.versions);
+    version *old_v = vs->cf.current;
+    vs->cf.current = next;
+    version_unref(old_v);
+}
+
+/* A failed write: drop what was made for it; the MANIFEST is suspect. */
+static void fail_locked(vset *vs, manifest_write *mw, bool current_may_name_it)
+{
+    if (mw->new_manifest) {
+        (void)log_writer_close(mw->log, NULL);
+        (void)shale_file_close(mw->file, NULL);
+        mw->log = NULL;
+        mw->file = NULL;
+        /* If CURRENT may already name it, the file must stay. */
+        if (!current_may_name_it)
+            remove_manifest(vs->env, vs->dir, mw->number);
+    }
+    vs->mu.manifest_suspect = true;
+}
+
+int vset_log_and_apply(vset *vs, version_edit *edit, shale_mutex *mu, shale_err *err)
+{
+    shale_mutex_assert_held(mu);
+    if (edit->column_family != 0 || edit->is_column_family_add || edit->is_column_family_drop)
+        return SHALE_UNSUPPORTED(err, "column families");
+    while (vs->mu.writing)
+        shale_cond_wait(&vs->mu.writer_done, mu);
+    vs->mu.writing = true;
+    manifest_write mw;
+    memset(&mw, 0, sizeof mw);
+    version *next = NULL;
+    int rc = prepare_locked(vs, edit, &mw, &next, err);
+    if (rc == SHALE_OK) {
+        shale_mutex_unlock(mu);
+        rc = write_manifest_unlocked(vs, &mw, err);
+        shale_mutex_lock(mu);
+        if (rc == SHALE_OK) {
+            install_locked(vs, edit, &mw, next);
+            next = NULL;
+        } else {
+            fail_locked(vs, &mw, mw.current_attempted);
+        }
+    }
+    version_unref(next);
+    manifest_write_deinit(&mw);
+    vs->mu.writing = false;
+    shale_cond_broadcast(&vs->mu.writer_done);
+    return rc;
+}
+
+/* ---- recovery ----------------------------------------------------------- */
+
+/* What replaying a MANIFEST has seen so far. */
+typedef struct replay_state {
+    version_builder *builder;
+    bool has_log, has_next, has_last;
+    uint64_t log_number, next_file, last_seq, prev_log, min_log;
+    version_edit *group;               /* pending atomic group */
+    size_t n_group, cap_group;
+} replay_state;
+
+static int check_edit(const version_edit *ve, shale_err *err)
+{
+    if (ve->column_family != 0 || ve->is_column_family_add || ve->is_column_family_drop)
+        return SHALE_UNSUPPORTED(err, "column families: MANIFEST has records for column family %"
+                                      PRIu32, ve->column_family);
+    if (ve->has_comparator &&
+        !slice_equal(shale_buf_slice(&ve->comparator), slice_from_str(VSET_COMPARATOR_NAME)))
+        return SHALE_INVALID(err, "%.*s does not match existing comparator " VSET_COMPARATOR_NAME,
+                             (int)ve->comparator.len, ve->comparator.data);
+    return SHALE_OK;
+}
+
+static int replay_apply(replay_state *st, const version_edit *ve, shale_err *err)
+{
+    int rc = version_builder_apply(st->builder, ve, err);
+    if (rc != SHALE_OK)
+        return rc;
+    if (ve->has_log_number) {
+        st->has_log = true;
+        st->log_number = ve->log_number;
+    }
+    if (ve->has_next_file_number) {
+        st->has_next = true;
+        st->next_file = ve->next_file_number;
+    }
+    if (ve->has_last_sequence) {
+        st->has_last = true;
+        st->last_seq = ve->last_sequence;
+    }
+    if (ve->has_prev_log_number)
+        st->prev_log = ve->prev_log_number;
+    if (ve->has_min_log_number_to_keep && ve->min_log_number_to_keep > st->min_log)
+        st->min_log = ve->min_log_number_to_keep;
+    return SHALE_OK;
+}
+
+static void clear_group(replay_state *st)
+{
+    for (size_t i = 0; i < st->n_group; i++)
+        version_edit_deinit(&st->group[i]);
+    st->n_group = 0;
+}
+
+/* Takes ownership of *ve (left empty).  Atomic groups apply when whole. */
+static int replay_edit(replay_state *st, version_edit *ve, shale_err *err)
+{
+    int rc = check_edit(ve, err);
+    if (rc != SHALE_OK)
+        return rc;
+    if (!ve->is_in_atomic_group && st->n_group == 0)
+        return replay_apply(st, ve, err);
+    if (!ve->is_in_atomic_group)
+        return SHALE_CORRUPT(err, "atomic group ended by an edit outside it");
+    if (st->n_group == st->cap_group) {
+        size_t cap = st->cap_group ? st->cap_group * 2 : 4;
+        version_edit *p = realloc(st->group, cap * sizeof *p);
+        if (p == NULL)
+            return SHALE_NOMEM(err);
+        st->group = p;
+        st->cap_group = cap;
+    }
+    st->group[st->n_group++] = *ve;    /* move */
+    version_edit_init(ve);
+    if (st->group[st->n_group - 1].remaining_entries != 0)
+        return SHALE_OK;
+    for (size_t i = 0; i < st->n_group && rc == SHALE_OK; i++)
+        rc = replay_apply(st, &st->group[i], err);
+    clear_group(st);
+    return rc;
+}
+
+static int read_manifest(vset *vs, shale_file *f, uint64_t number, replay_state *st,
+                         shale_err *err)
+{
+    log_reader_options ro = {LOG_RECOVERY_TOLERATE_CORRUPTED_TAIL_RECORDS, false};
+    log_reader *r = NULL;
+    version_edit ve;
+    slice rec;
+    version_edit_init(&ve);
+    int rc = log_reader_open(f, number, &ro, &r, err);
+    while (rc == SHALE_OK && (rc = log_reader_read_record(r, &rec, err)) == SHALE_OK) {
+        if ((rc = version_edit_decode(&ve, rec, err)) == SHALE_OK)
+            rc = replay_edit(st, &ve, err);
+        version_edit_clear(&ve);
+    }
+    log_reader_close(r);
+    version_edit_deinit(&ve);
+    clear_group(st);                   /* a group cut short is ignored */
+    return rc == SHALE_NOT_FOUND ? SHALE_OK : rc;
+}
+
+static int check_required(const replay_state *st, shale_err *err)
+{
+    if (st->has_log && st->has_next && st->has_last)
+        return SHALE_OK;
+    char missing[96] = "";
+    if (!st->has_log)
+        strcat(missing, " log_file_number");
+    if (!st->has_next)
+        strcat(missing, " next_file_number");
+    if (!st->has_last)
+        strcat(missing, " last_sequence");
+    return SHALE_CORRUPT(err,
+                         "no log_file_number, next_file_number, last_sequence entry in "
+                         "MANIFEST (missing:%s)",
+                         missing);
+}
+
+/* Publishes a replayed state into the set. */
+static int install_recovered(vset *vs, replay_state *st, uint64_t manifest_number,
+                             shale_err *err)
+{
+    version *v = NULL;
+    int rc = version_builder_finish(st->builder, &v, err);
+    if (rc != SHALE_OK)
+        return rc;
+    vset_mark_file_number_used(vs, st->next_file - (st->next_file > 0));
+    vset_mark_file_number_used(vs, manifest_number);
+    vset_mark_file_number_used(vs, st->log_number);
+    vset_mark_file_number_used(vs, st->prev_log);
+    for (int level = 0; level < v->num_levels; level++)
+        for (size_t i = 0; i < v->n_files[level]; i++)
+            vset_mark_file_number_used(vs, v->files[level][i]->number);
+    vset_set_last_sequence(vs, st->last_seq);
+    vs->cf.log_number = st->log_number;
+    vs->mu.prev_log_number = st->prev_log;
+    vs->mu.min_log_number_to_keep = st->min_log;
+    vs->mu.manifest_number = manifest_number;
+    v->number = ++vs->mu.version_counter;
+    version_link(v, &vs->cf.versions);
+    version_unref(vs->cf.current);
+    vs->cf.current = v;
+    return SHALE_OK;
+}
+
+int vset_recover(vset *vs, shale_err *err)
+{
+    uint64_t number;
+    shale_file *f = NULL;
+    replay_state st;
+    memset(&st, 0, sizeof st);
+    int rc = read_current_file(vs->env, vs->dir, &number, err);
+    if (rc != SHALE_OK)
+        return rc;
+    char *path = filename_path(vs->dir, FILE_MANIFEST, number);
+    if (path == NULL)
+        return SHALE_NOMEM(err);
+    if ((rc = shale_env_open_read(vs->env, path, &f, err)) == SHALE_NOT_FOUND)
+        rc = SHALE_CORRUPT(err, "CURRENT points to a non-existent file: %s", path);
+    if (rc == SHALE_OK)
+        rc = version_builder_new(NULL, &vs->cf.opts, &st.builder, err);
+    if (rc == SHALE_OK)
+        rc = read_manifest(vs, f, number, &st, err);
+    if (rc == SHALE_OK)
+        rc = check_required(&st, err);
+    if (rc == SHALE_OK)
+        rc = install_recovered(vs, &st, number, err);
+    (void)shale_file_close(f, NULL);
+    version_builder_free(st.builder);
+    free(st.group);
+    free(path);
+    return rc;
+}
+
+/* ---- what is live ------------------------------------------------------- */
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+int vset_live_files(vset *vs, uint64_t **numbers, size_t *count, shale_err *err)
+{
+    version_list *l = &vs->cf.versions;
+    size_t n = 0, cap = 0;
+    uint64_t *out = NULL;
+    *numbers = NULL;
+    *count = 0;
+    shale_mutex_lock(&l->mu);
+    for (version *v = l->head; v != NULL; v = v->next)
+        for (int level = 0; level < v->num_levels; level++)
+            cap += v->n_files[level];
+    out = cap ? malloc(cap * sizeof *out) : NULL;
+    for (version *v = l->head; out != NULL && v != NULL; v = v->next)
+        for (int level = 0; level < v->num_levels; level++)
+            for (size_t i = 0; i < v->n_files[level]; i++)
+                out[n++] = v->files[level][i]->number;
+    shale_mutex_unlock(&l->mu);
+    if (cap != 0 && out == NULL)
+        return SHALE_NOMEM(err);
+    qsort(out, n, sizeof *out, cmp_u64);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (u == 0 || out[u - 1] != out[i])
+            out[u++] = out[i];
+    *numbers = out;
+    *count = u;
+    return SHALE_OK;
+}
+
+int vset_take_obsolete_manifests(vset *vs, uint64_t **numbers, size_t *count, shale_err *err)
+{
+    *numbers = NULL;
+    *count = vs->mu.n_obsolete;
+    if (vs->mu.n_obsolete == 0)
+        return SHALE_OK;
+    *numbers = vs->mu.obsolete;
+    vs->mu.obsolete = NULL;
+    vs->mu.n_obsolete = vs->mu.cap_obsolete = 0;
+    (void)err;
+    return SHALE_OK;
+}
