@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,43 @@ typedef struct posix_file {
     int fd;
     uint64_t size;   /* for writable files: bytes appended so far */
     bool writable;
+    bool is_lock;    /* listed in locked_paths until closed */
 } posix_file;
+
+/* fcntl locks are per process: a second lock of the same file by this
+ * process would succeed.  So, as RocksDB does, the paths this process has
+ * locked are also kept here, and a second lock is refused. */
+static pthread_mutex_t locked_mu = PTHREAD_MUTEX_INITIALIZER;
+static char **locked_paths;
+static size_t n_locked;
+
+static bool locked_add(const char *path)
+{
+    pthread_mutex_lock(&locked_mu);
+    bool ok = true;
+    for (size_t i = 0; i < n_locked && ok; i++)
+        ok = strcmp(locked_paths[i], path) != 0;
+    char **v = ok ? realloc(locked_paths, (n_locked + 1) * sizeof *v) : NULL;
+    char *copy = v != NULL ? strdup(path) : NULL;
+    if (v != NULL)
+        locked_paths = v;
+    if (copy != NULL)
+        locked_paths[n_locked++] = copy;
+    pthread_mutex_unlock(&locked_mu);
+    return ok && copy != NULL;
+}
+
+static void locked_remove(const char *path)
+{
+    pthread_mutex_lock(&locked_mu);
+    for (size_t i = 0; i < n_locked; i++)
+        if (strcmp(locked_paths[i], path) == 0) {
+            free(locked_paths[i]);
+            locked_paths[i] = locked_paths[--n_locked];
+            break;
+        }
+    pthread_mutex_unlock(&locked_mu);
+}
 
 static int io_fail(shale_err *err, int e, const char *what, const char *path)
 {
@@ -95,6 +132,8 @@ static int pf_close(shale_file *f, shale_err *err)
 {
     posix_file *pf = (posix_file *)f;
     int rc = SHALE_OK;
+    if (pf->is_lock)
+        locked_remove(f->name);
     if (close(pf->fd) != 0)
         rc = io_fail(err, errno, "While close", f->name);
     free((char *)f->name);
@@ -241,9 +280,24 @@ static int pe_truncate(shale_env *e, const char *path, uint64_t size, shale_err 
 
 static int pe_lock_file(shale_env *e, const char *path, shale_file **lock, shale_err *err)
 {
+    char *real = realpath(path, NULL);
     int rc = open_fd(path, O_RDWR | O_CREAT, false, lock, err);
-    if (rc != SHALE_OK)
+    if (rc == SHALE_OK && real == NULL)
+        real = realpath(path, NULL);
+    if (rc == SHALE_OK && (real == NULL || !locked_add(real))) {
+        shale_file_close(*lock, NULL);
+        *lock = NULL;
+        rc = SHALE_ERR(err, SHALE_BUSY, "While lock file: %s: lock hold by current process",
+                       path);
+    }
+    if (rc != SHALE_OK) {
+        free(real);
         return rc;
+    }
+    /* the lock is registered under its real path: the file's name says so */
+    free((char *)(*lock)->name);
+    (*lock)->name = real;
+    ((posix_file *)*lock)->is_lock = true;
     struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
     if (fcntl(((posix_file *)*lock)->fd, F_SETLK, &fl) != 0) {
         int e2 = errno;

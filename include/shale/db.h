@@ -1,0 +1,238 @@
+/* include/shale/db.h: the database, as RocksDB's DB::Open gives it, in C.
+ *
+ * A database is a directory in RocksDB's layout (CURRENT, MANIFEST-*,
+ * *.log, *.sst, OPTIONS-*, IDENTITY, LOCK, LOG) that RocksDB 7.8.3 opens too.
+ * Options carry RocksDB's names and defaults.
+ *
+ * Thread-safety: a shale_db is shared by any number of threads.  Iterators
+ * and write batches belong to one thread at a time.  Options objects are
+ * plain data: copy-on-open, not shared afterwards.
+ * Ownership: every _new/_create has a _free/_release; every release accepts
+ * NULL.  Buffers returned as "free with shale_free()" are the caller's. */
+#ifndef SHALE_DB_H
+#define SHALE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shale/api.h"
+#include "shale/env.h"
+#include "shale/err.h"
+#include "shale/cache.h"
+#include "shale/statistics.h"
+#include "shale/table.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct shale_db shale_db;
+typedef struct shale_options shale_options;
+typedef struct shale_read_options shale_read_options;
+typedef struct shale_write_options shale_write_options;
+typedef struct shale_write_batch shale_write_batch;
+typedef struct shale_iter shale_iter;
+typedef struct shale_snapshot shale_snapshot;
+
+/* --- options ------------------------------------------------------------ */
+/* WAL recovery modes, RocksDB's names and numbers. */
+enum shale_wal_recovery_mode {
+    SHALE_WAL_TOLERATE_CORRUPTED_TAIL_RECORDS = 0,
+    SHALE_WAL_ABSOLUTE_CONSISTENCY = 1,
+    SHALE_WAL_POINT_IN_TIME_RECOVERY = 2,   /* default */
+    SHALE_WAL_SKIP_ANY_CORRUPTED_RECORDS = 3,
+};
+
+enum shale_info_log_level {
+    SHALE_LOG_DEBUG = 0, SHALE_LOG_INFO, SHALE_LOG_WARN, SHALE_LOG_ERROR, SHALE_LOG_FATAL,
+    SHALE_LOG_HEADER,
+};
+
+SHALE_API shale_options *shale_options_new(void);
+SHALE_API void shale_options_free(shale_options *o);
+SHALE_API void shale_options_set_create_if_missing(shale_options *o, bool v);   /* false */
+SHALE_API void shale_options_set_error_if_exists(shale_options *o, bool v);     /* false */
+SHALE_API void shale_options_set_paranoid_checks(shale_options *o, bool v);     /* true */
+SHALE_API void shale_options_set_env(shale_options *o, shale_env *env);         /* POSIX; borrowed */
+SHALE_API void shale_options_set_write_buffer_size(shale_options *o, size_t v); /* 64 MiB */
+SHALE_API void shale_options_set_max_write_buffer_number(shale_options *o, int v);          /* 2 */
+SHALE_API void shale_options_set_min_write_buffer_number_to_merge(shale_options *o, int v); /* 1 */
+SHALE_API void shale_options_set_level0_file_num_compaction_trigger(shale_options *o, int v); /* 4 */
+SHALE_API void shale_options_set_level0_slowdown_writes_trigger(shale_options *o, int v);  /* 20 */
+SHALE_API void shale_options_set_level0_stop_writes_trigger(shale_options *o, int v);      /* 36 */
+SHALE_API void shale_options_set_max_bytes_for_level_base(shale_options *o, uint64_t v);  /* 256 MiB */
+SHALE_API void shale_options_set_max_bytes_for_level_multiplier(shale_options *o, double v); /* 10 */
+SHALE_API void shale_options_set_target_file_size_base(shale_options *o, uint64_t v);     /* 64 MiB */
+SHALE_API void shale_options_set_target_file_size_multiplier(shale_options *o, int v);    /* 1 */
+SHALE_API void shale_options_set_num_levels(shale_options *o, int v);                     /* 7 */
+SHALE_API void shale_options_set_max_background_jobs(shale_options *o, int v);            /* 2 */
+SHALE_API void shale_options_set_max_open_files(shale_options *o, int v);                 /* -1 */
+SHALE_API void shale_options_set_disable_auto_compactions(shale_options *o, bool v);      /* false */
+/* Compression of every level (SHALE_NO_COMPRESSION by default in shale:
+ * RocksDB's default, Snappy, is not a dependency of shale). */
+SHALE_API void shale_options_set_compression(shale_options *o, int compression);
+/* Per-level compression: levels[0..n) (like compression_per_level). */
+SHALE_API void shale_options_set_compression_per_level(shale_options *o, const int *levels,
+                                                        size_t n);
+/* Block-based table options (copied). */
+SHALE_API void shale_options_set_table_options(shale_options *o, const shale_table_options *t);
+/* Block cache (a reference is taken); NULL: an 8 MiB cache of the db's own. */
+SHALE_API void shale_options_set_block_cache(shale_options *o, shale_cache *c);
+SHALE_API void shale_options_set_cache_index_and_filter_blocks(shale_options *o, bool v); /* false */
+SHALE_API void shale_options_set_wal_recovery_mode(shale_options *o, int mode);
+/* Statistics object to fill (a reference is taken); NULL: none. */
+SHALE_API void shale_options_set_statistics(shale_options *o, shale_statistics *s);
+SHALE_API void shale_options_set_info_log_level(shale_options *o, int level);  /* INFO */
+
+SHALE_API shale_read_options *shale_read_options_new(void);
+SHALE_API void shale_read_options_free(shale_read_options *o);
+SHALE_API void shale_read_options_set_snapshot(shale_read_options *o, const shale_snapshot *s);
+SHALE_API void shale_read_options_set_verify_checksums(shale_read_options *o, bool v); /* true */
+SHALE_API void shale_read_options_set_fill_cache(shale_read_options *o, bool v);       /* true */
+/* Bounds are copied.  lower inclusive, upper exclusive; NULL clears. */
+SHALE_API void shale_read_options_set_iterate_lower_bound(shale_read_options *o, const char *k,
+                                                          size_t n);
+SHALE_API void shale_read_options_set_iterate_upper_bound(shale_read_options *o, const char *k,
+                                                          size_t n);
+
+SHALE_API shale_write_options *shale_write_options_new(void);
+SHALE_API void shale_write_options_free(shale_write_options *o);
+SHALE_API void shale_write_options_set_sync(shale_write_options *o, bool v);        /* false */
+SHALE_API void shale_write_options_set_disable_wal(shale_write_options *o, bool v); /* false */
+
+/* --- open / close ----------------------------------------------------------
+ * shale_db_open(): opens (or creates, with create_if_missing) the database
+ * in directory `name`.  Takes the LOCK file: a second opener, in this or
+ * another process, gets SHALE_IO_ERROR ("lock hold by current process").
+ * Replays WALs per the recovery mode.  On failure *db = NULL.
+ * Codes: SHALE_INVALID_ARGUMENT (missing with !create_if_missing, exists
+ * with error_if_exists, bad options), SHALE_CORRUPTION, SHALE_IO_ERROR,
+ * SHALE_NOT_SUPPORTED, SHALE_NO_MEMORY. */
+SHALE_API SHALE_MUST_CHECK int shale_db_open(const shale_options *o, const char *name,
+                                             shale_db **db, shale_err *err);
+/* shale_db_close(): waits for background work, closes files and the
+ * handle.  Unflushed writes stay in the WAL (as RocksDB does).  Snapshots
+ * and iterators must be released first.  NULL allowed. */
+SHALE_API int shale_db_close(shale_db *db, shale_err *err);
+/* shale_db_destroy(): deletes the database's files and directory.  The
+ * database must not be open. */
+SHALE_API int shale_db_destroy(const shale_options *o, const char *name, shale_err *err);
+
+/* --- writes ------------------------------------------------------------
+ * Each write is atomic and durable per the write options: with sync it
+ * returns only after the WAL is synced; without, it survives a process
+ * crash (WAL on).  After a background error every write fails with it. */
+SHALE_API SHALE_MUST_CHECK int shale_put(shale_db *db, const shale_write_options *wo,
+                                         const char *key, size_t klen, const char *val,
+                                         size_t vlen, shale_err *err);
+SHALE_API SHALE_MUST_CHECK int shale_delete(shale_db *db, const shale_write_options *wo,
+                                            const char *key, size_t klen, shale_err *err);
+SHALE_API SHALE_MUST_CHECK int shale_single_delete(shale_db *db, const shale_write_options *wo,
+                                                   const char *key, size_t klen, shale_err *err);
+SHALE_API SHALE_MUST_CHECK int shale_write(shale_db *db, const shale_write_options *wo,
+                                           shale_write_batch *batch, shale_err *err);
+
+/* --- write batches: one thread at a time ---------------------------------- */
+SHALE_API shale_write_batch *shale_write_batch_new(void);
+SHALE_API void shale_write_batch_free(shale_write_batch *b);
+SHALE_API int shale_write_batch_put(shale_write_batch *b, const char *key, size_t klen,
+                                    const char *val, size_t vlen, shale_err *err);
+SHALE_API int shale_write_batch_delete(shale_write_batch *b, const char *key, size_t klen,
+                                       shale_err *err);
+SHALE_API int shale_write_batch_single_delete(shale_write_batch *b, const char *key, size_t klen,
+                                              shale_err *err);
+/* Deletes [begin, end) (RocksDB's DeleteRange). */
+SHALE_API int shale_write_batch_delete_range(shale_write_batch *b, const char *begin,
+                                             size_t blen, const char *end, size_t elen,
+                                             shale_err *err);
+SHALE_API void shale_write_batch_clear(shale_write_batch *b);
+SHALE_API int shale_write_batch_count(const shale_write_batch *b);
+/* Calls put(state, key, val) / del(state, key) for each record in order;
+ * single deletes call del too; range deletions call neither (RocksDB's C
+ * API does the same). */
+SHALE_API int shale_write_batch_iterate(
+    const shale_write_batch *b, void *state,
+    void (*put)(void *state, const char *k, size_t klen, const char *v, size_t vlen),
+    void (*del)(void *state, const char *k, size_t klen), shale_err *err);
+/* The batch in RocksDB's WriteBatch wire format (borrowed, until the next
+ * change of the batch). */
+SHALE_API const char *shale_write_batch_data(const shale_write_batch *b, size_t *size);
+
+/* --- reads ---------------------------------------------------------------
+ * shale_get(): reads `key` at ro's snapshot (latest if none); ro may be
+ * NULL.  Thread-safe.
+ *   SHALE_OK         *val is a new buffer of *vlen bytes; free with shale_free().
+ *   SHALE_NOT_FOUND  *val = NULL, *vlen = 0.
+ *   SHALE_CORRUPTION, SHALE_IO_ERROR  *val = NULL; details in *err. */
+SHALE_API SHALE_MUST_CHECK int shale_get(shale_db *db, const shale_read_options *ro,
+                                         const char *key, size_t klen, char **val,
+                                         size_t *vlen, shale_err *err);
+/* shale_multi_get(): n lookups at one consistent snapshot.  vals[i] and
+ * vlens[i] as shale_get; codes[i] each key's code; returns SHALE_OK unless
+ * the call itself failed. */
+SHALE_API int shale_multi_get(shale_db *db, const shale_read_options *ro, size_t n,
+                              const char *const *keys, const size_t *klens, char **vals,
+                              size_t *vlens, int *codes, shale_err *err);
+
+/* --- snapshots -------------------------------------------------------------
+ * A snapshot pins the sequence number at creation; release every one. */
+SHALE_API const shale_snapshot *shale_snapshot_create(shale_db *db);
+SHALE_API void shale_snapshot_release(shale_db *db, const shale_snapshot *s);
+SHALE_API uint64_t shale_snapshot_sequence(const shale_snapshot *s);
+
+/* --- iterators -------------------------------------------------------------
+ * An iterator sees a consistent view (ro's snapshot, or the latest at
+ * creation).  Key and value are valid until the next move.  One thread. */
+SHALE_API shale_iter *shale_iter_new(shale_db *db, const shale_read_options *ro);
+SHALE_API void shale_iter_free(shale_iter *it);
+SHALE_API bool shale_iter_valid(const shale_iter *it);
+SHALE_API void shale_iter_seek_to_first(shale_iter *it);
+SHALE_API void shale_iter_seek_to_last(shale_iter *it);
+SHALE_API void shale_iter_seek(shale_iter *it, const char *key, size_t klen);
+SHALE_API void shale_iter_seek_for_prev(shale_iter *it, const char *key, size_t klen);
+SHALE_API void shale_iter_next(shale_iter *it);
+SHALE_API void shale_iter_prev(shale_iter *it);
+SHALE_API const char *shale_iter_key(const shale_iter *it, size_t *klen);
+SHALE_API const char *shale_iter_value(const shale_iter *it, size_t *vlen);
+/* SHALE_OK, or the error that ended iteration (copied to *err). */
+SHALE_API int shale_iter_status(const shale_iter *it, shale_err *err);
+
+/* --- maintenance ---------------------------------------------------------- */
+/* Flushes the memtable to an L0 file; with wait, returns when done. */
+SHALE_API int shale_flush(shale_db *db, bool wait, shale_err *err);
+/* Compacts [begin, end) (NULL = open end) through every level, as RocksDB's
+ * CompactRange; returns when done. */
+SHALE_API int shale_compact_range(shale_db *db, const char *begin, size_t blen, const char *end,
+                                  size_t elen, shale_err *err);
+/* Waits until no flush or compaction is pending or running. */
+SHALE_API int shale_wait_for_compact(shale_db *db, shale_err *err);
+
+/* --- properties -------------------------------------------------------------
+ * RocksDB's property names ("rocksdb.stats", "rocksdb.num-files-at-level0",
+ * ...).  shale_get_property: a malloc'd string (free with shale_free()) or
+ * NULL if unknown.  shale_get_int_property: true and *v for integer
+ * properties, false if unknown. */
+SHALE_API char *shale_get_property(shale_db *db, const char *name);
+SHALE_API bool shale_get_int_property(shale_db *db, const char *name, uint64_t *v);
+
+/* --- live files ------------------------------------------------------------ */
+typedef struct shale_live_file {
+    char *name;                 /* "/000012.sst", as RocksDB reports it */
+    int level;
+    uint64_t size;
+    char *smallest_key;         /* user keys */
+    size_t smallest_key_len;
+    char *largest_key;
+    size_t largest_key_len;
+    uint64_t smallest_seqno, largest_seqno;
+    uint64_t num_entries, num_deletions;
+} shale_live_file;
+/* Metadata of every live SST file; free with shale_live_files_free(). */
+SHALE_API int shale_live_files(shale_db *db, shale_live_file **files, size_t *n, shale_err *err);
+SHALE_API void shale_live_files_free(shale_live_file *files, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,406 @@
+/* lsm/db/db_bg.c: background work: the thread pool, memtable flush, the
+ * background error, and deletion of obsolete files.
+ *
+ * max_background_jobs threads share one loop: flush first (one at a time,
+ * oldest immutable memtable first, so WAL numbers advance in order), then a
+ * manual compaction if one waits, then an automatic compaction picked by
+ * score.  Each job runs without the mutex and installs its result with one
+ * MANIFEST edit.
+ *
+ * Background errors (RocksDB's ErrorHandler, simplified): any I/O error in a
+ * flush, compaction or MANIFEST write is kept in db->mu.bg_err; from then on
+ * every write returns it and no background work starts.  Reopening the
+ * database recovers from the WAL and the last good MANIFEST. */
+#include "lsm/db/db_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsm/compaction/compaction_iter.h"
+#include "lsm/compaction/range_del.h"
+#include "lsm/db/options_file.h"
+#include "lsm/db/table_output.h"
+#include "lsm/memtable/memtable_iter.h"
+#include "lsm/util/err.h"
+#include "lsm/version/filenames.h"
+
+void db_set_bg_error_locked(shale_db *db, const shale_err *e)
+{
+    shale_mutex_assert_held(&db->mu.lock);
+    if (db->mu.bg_err.code != SHALE_OK || e == NULL || e->code == SHALE_OK)
+        return;
+    db->mu.bg_err = *e;
+    stats_add(db->stats, TICKER_ERROR_HANDLER_BG_ERROR_COUNT, 1);
+    if (e->code == SHALE_IO_ERROR)
+        stats_add(db->stats, TICKER_ERROR_HANDLER_BG_IO_ERROR_COUNT, 1);
+    logger_log(db->log, SHALE_LOG_ERROR, "Background error: %s: %s", shale_code_name(e->code),
+               e->msg);
+    shale_cond_broadcast(&db->mu.bg_cv);
+}
+
+void db_pending_output_add_locked(shale_db *db, uint64_t number)
+{
+    if (db->mu.n_pending == db->mu.cap_pending) {
+        size_t cap = db->mu.cap_pending == 0 ? 16 : 2 * db->mu.cap_pending;
+        uint64_t *p = realloc(db->mu.pending_outputs, cap * sizeof *p);
+        if (p == NULL)
+            return;   /* the file is still protected by number >= next_file (see below) */
+        db->mu.pending_outputs = p;
+        db->mu.cap_pending = cap;
+    }
+    db->mu.pending_outputs[db->mu.n_pending++] = number;
+}
+
+void db_pending_output_remove_locked(shale_db *db, uint64_t number)
+{
+    for (size_t i = 0; i < db->mu.n_pending; i++)
+        if (db->mu.pending_outputs[i] == number) {
+            db->mu.pending_outputs[i] = db->mu.pending_outputs[--db->mu.n_pending];
+            return;
+        }
+}
+
+int db_snapshot_list_locked(shale_db *db, uint64_t **seqs, size_t *n, shale_err *err)
+{
+    *seqs = NULL;
+    *n = 0;
+    if (db->mu.num_snapshots == 0)
+        return SHALE_OK;
+    uint64_t *s = malloc((size_t)db->mu.num_snapshots * sizeof *s);
+    if (s == NULL)
+        return SHALE_NOMEM(err);
+    size_t k = 0;
+    for (shale_snapshot *p = db->mu.snapshots.next; p != &db->mu.snapshots; p = p->next)
+        if (k == 0 || s[k - 1] != p->seq)   /* the list is ascending; drop repeats */
+            s[k++] = p->seq;
+    *seqs = s;
+    *n = k;
+    return SHALE_OK;
+}
+
+typedef struct emit_ctx {
+    table_output *out;
+} emit_ctx;
+
+static int emit_tombstone(void *arg, const rd_tombstone *t, shale_err *err)
+{
+    emit_ctx *c = arg;
+    shale_buf k = SHALE_BUF_INIT;
+    shale_buf_append_slice(&k, t->begin);
+    shale_buf_put_fixed64(&k, ikey_pack(t->seq, VT_RANGE_DELETION));
+    int rc = shale_buf_ok(&k) ? tout_add_range_del(c->out, shale_buf_slice(&k), t->end, err)
+                              : SHALE_NOMEM(err);
+    shale_buf_deinit(&k);
+    return rc;
+}
+
+/* Writes mem into L0 file `number`, adding it to edit.  Runs without mu. */
+int db_build_level0(shale_db *db, memtable *mem, uint64_t number, const uint64_t *snaps,
+                        size_t n_snaps, version_edit *edit, uint64_t *bytes, shale_err *err)
+{
+    iter *points = mem_new_iter(mem, false);
+    iter *dels = mem_new_iter(mem, true);
+    rd_agg *agg = rd_agg_new(MAX_SEQUENCE);
+    compaction_iter *ci = NULL;
+    table_output out = {0};
+    int rc = SHALE_OK;
+    bool added = false;
+    *bytes = 0;
+    if (points == NULL || dels == NULL || agg == NULL) {
+        rc = SHALE_NOMEM(err);
+        goto done;
+    }
+    if ((rc = rd_agg_add_iter(agg, dels, err)) != SHALE_OK)
+        goto done;
+    compaction_iter_options co = {.snapshots = snaps, .n_snapshots = n_snaps,
+                                  .range_del = rd_agg_empty(agg) ? NULL : agg};
+    if ((rc = compaction_iter_new(points, &co, &ci, err)) != SHALE_OK ||
+        (rc = tout_open(db, 0, number, 0, &out, err)) != SHALE_OK)
+        goto done;
+    for (; compaction_iter_valid(ci) && rc == SHALE_OK; compaction_iter_next(ci))
+        rc = tout_add(&out, compaction_iter_key(ci), compaction_iter_value(ci), err);
+    if (rc == SHALE_OK)
+        rc = compaction_iter_status(ci, err);
+    if (rc == SHALE_OK && !rd_agg_empty(agg)) {
+        emit_ctx ec = {&out};
+        rc = rd_agg_emit(agg, snaps, n_snaps, false, NULL, NULL, emit_tombstone, &ec, NULL, err);
+    }
+    if (rc == SHALE_OK)
+        rc = tout_finish(&out, edit, &added, bytes, err);
+done:
+    if (rc != SHALE_OK && out.db != NULL)
+        tout_abandon(&out);
+    compaction_iter_free(ci);
+    rd_agg_free(agg);
+    iter_free(points);
+    iter_free(dels);
+    return rc;
+}
+
+/* Flushes imm[0].  REQUIRES: mu held, db->mu.flushing set by the caller.
+ * Drops mu while writing. */
+static void flush_locked(shale_db *db) SHALE_REQUIRES(db->mu.lock)
+{
+    memtable *mem = db->mu.imm[0].mem;
+    uint64_t number = vset_new_file_number(db->vs);
+    db_pending_output_add_locked(db, number);
+    uint64_t *snaps = NULL;
+    size_t n_snaps = 0;
+    shale_err e = {0};
+    int rc = db_snapshot_list_locked(db, &snaps, &n_snaps, &e);
+    version_edit edit;
+    version_edit_init(&edit);
+    uint64_t bytes = 0, t0 = db->env->ops->now_micros(db->env);
+    if (rc == SHALE_OK) {
+        shale_mutex_unlock(&db->mu.lock);
+        rc = db_build_level0(db, mem, number, snaps, n_snaps, &edit, &bytes, &e);
+        shale_mutex_lock(&db->mu.lock);
+    }
+    if (rc == SHALE_OK) {
+        /* WALs older than the next memtable's hold nothing unflushed now. */
+        uint64_t next_log =
+            db->mu.n_imm > 1 ? db->mu.imm[1].log_number : db->mu.mem_log_number;
+        version_edit_set_log_number(&edit, next_log);
+        version_edit_set_prev_log_number(&edit, 0);
+        rc = vset_log_and_apply(db->vs, &edit, &db->mu.lock, &e);
+    }
+    db_pending_output_remove_locked(db, number);
+    if (rc == SHALE_OK) {
+        db->mu.n_imm--;
+        memmove(&db->mu.imm[0], &db->mu.imm[1], (size_t)db->mu.n_imm * sizeof db->mu.imm[0]);
+        mem_unref(mem);
+        level_stats *ls = &db->mu.lstats[0];
+        ls->bytes_written += bytes;
+        ls->micros += db->env->ops->now_micros(db->env) - t0;
+        ls->count++;
+        ls->files_out += bytes > 0;
+        stats_add(db->stats, TICKER_FLUSH_WRITE_BYTES, bytes);
+        stats_record(db->stats, HIST_FLUSH_TIME, db->env->ops->now_micros(db->env) - t0);
+        logger_log(db->log, SHALE_LOG_INFO, "[default] Level-0 flush table #%llu: %llu bytes OK",
+                   (unsigned long long)number, (unsigned long long)bytes);
+    } else {
+        db_set_bg_error_locked(db, &e);
+    }
+    version_edit_deinit(&edit);
+    free(snaps);
+}
+
+/* Picks the next compaction: a waiting manual one first.  REQUIRES: mu. */
+static compaction *pick_compaction_locked(shale_db *db, bool *is_manual) SHALE_REQUIRES(db->mu.lock)
+{
+    *is_manual = false;
+    version *v = vset_current(db->vs);
+    compaction *c = NULL;
+    manual_compaction *m = db->mu.manual;
+    if (m != NULL && !m->done && !m->in_progress) {
+        bool conflict = false;
+        slice b = shale_buf_slice(&m->begin), e = shale_buf_slice(&m->end);
+        shale_buf_clear(&m->next_begin);
+        shale_err err = {0};
+        int rc = picker_compact_range(&db->mu.picker, v, m->input_level, m->output_level,
+                                      m->has_begin ? &b : NULL, m->has_end ? &e : NULL, &c,
+                                      &m->next_begin, &conflict, &err);
+        if (rc != SHALE_OK) {
+            m->status = rc;
+            m->err = err;
+            m->done = true;
+            shale_cond_broadcast(&db->mu.bg_cv);
+            return NULL;
+        }
+        if (c == NULL && !conflict) {  /* nothing to compact in this level range */
+            m->done = true;
+            shale_cond_broadcast(&db->mu.bg_cv);
+            return NULL;
+        }
+        if (c != NULL) {
+            m->in_progress = true;
+            *is_manual = true;
+            return c;
+        }
+    }
+    if (db->opts.disable_auto_compactions || !picker_needs_compaction(v))
+        return NULL;
+    if (picker_pick(&db->mu.picker, v, &c, NULL) != SHALE_OK)
+        return NULL;
+    return c;
+}
+
+/* Ends one round of a manual compaction: done unless it stopped early. */
+static void manual_round_done_locked(shale_db *db, int rc, const shale_err *e)
+    SHALE_REQUIRES(db->mu.lock)
+{
+    manual_compaction *m = db->mu.manual;
+    m->in_progress = false;
+    if (rc != SHALE_OK) {
+        m->status = rc;
+        m->err = *e;
+        m->done = true;
+    } else if (m->next_begin.len > 0) {
+        shale_buf_clear(&m->begin);
+        shale_buf_append_slice(&m->begin, shale_buf_slice(&m->next_begin));
+        m->has_begin = true;
+    } else {
+        m->done = true;
+    }
+}
+
+static bool flush_wanted_locked(shale_db *db) SHALE_REQUIRES(db->mu.lock)
+{
+    return db->mu.n_imm > 0 && !db->mu.flushing;
+}
+
+static void *bg_main(void *arg)
+{
+    shale_db *db = arg;
+    shale_mutex_lock(&db->mu.lock);
+    while (!db->mu.shutting_down) {
+        if (db->mu.bg_err.code != SHALE_OK) {
+            shale_cond_wait(&db->mu.bg_cv, &db->mu.lock);
+            continue;
+        }
+        if (flush_wanted_locked(db)) {
+            db->mu.flushing = true;
+            db->mu.bg_flushes_running++;
+            flush_locked(db);
+            db->mu.bg_flushes_running--;
+            db->mu.flushing = false;
+            shale_cond_broadcast(&db->mu.bg_cv);
+            shale_mutex_unlock(&db->mu.lock);
+            db_delete_obsolete_files(db);
+            shale_mutex_lock(&db->mu.lock);
+            continue;
+        }
+        bool manual = false;
+        compaction *c = pick_compaction_locked(db, &manual);
+        if (c == NULL) {
+            shale_cond_wait(&db->mu.bg_cv, &db->mu.lock);
+            continue;
+        }
+        shale_err e = {0};
+        db->mu.bg_compactions_running++;
+        int rc = db_run_compaction_locked(db, c, &e);
+        db->mu.bg_compactions_running--;
+        if (manual)
+            manual_round_done_locked(db, rc, &e);
+        else if (rc != SHALE_OK)
+            db_set_bg_error_locked(db, &e);
+        shale_cond_broadcast(&db->mu.bg_cv);
+        shale_mutex_unlock(&db->mu.lock);
+        db_delete_obsolete_files(db);
+        shale_mutex_lock(&db->mu.lock);
+    }
+    shale_mutex_unlock(&db->mu.lock);
+    return NULL;
+}
+
+void db_maybe_schedule_locked(shale_db *db)
+{
+    shale_mutex_assert_held(&db->mu.lock);
+    shale_cond_broadcast(&db->mu.bg_cv);
+}
+
+int db_start_bg_threads(shale_db *db, shale_err *err)
+{
+    int n = db->opts.max_background_jobs;
+    if (n > DB_MAX_BG_THREADS)
+        n = DB_MAX_BG_THREADS;
+    for (int i = 0; i < n; i++) {
+        if (pthread_create(&db->bg_threads[i], NULL, bg_main, db) != 0) {
+            db_stop_bg_threads(db);
+            return SHALE_IOERR(err, 0, "cannot start a background thread");
+        }
+        db->n_bg_threads++;
+    }
+    return SHALE_OK;
+}
+
+void db_stop_bg_threads(shale_db *db)
+{
+    shale_mutex_lock(&db->mu.lock);
+    db->mu.shutting_down = true;
+    shale_cond_broadcast(&db->mu.bg_cv);
+    shale_mutex_unlock(&db->mu.lock);
+    for (int i = 0; i < db->n_bg_threads; i++)
+        pthread_join(db->bg_threads[i], NULL);
+    db->n_bg_threads = 0;
+}
+
+/* --- obsolete files ---------------------------------------------------------- */
+
+static bool contains(const uint64_t *v, size_t n, uint64_t x)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == x)
+            return true;
+    return false;
+}
+
+/* What may be deleted, decided under mu: everything at or above
+ * next_file is new and kept whatever the other lists say. */
+typedef struct keep_set {
+    uint64_t *live;
+    size_t n_live;
+    uint64_t *pending;
+    size_t n_pending;
+    uint64_t log_number, manifest, next_file;
+} keep_set;
+
+static bool keep_file(const keep_set *k, enum file_kind kind, uint64_t number)
+{
+    if (number >= k->next_file)
+        return true;
+    switch (kind) {
+    case FILE_TABLE:
+        return contains(k->live, k->n_live, number) || contains(k->pending, k->n_pending, number);
+    case FILE_WAL:
+        return number >= k->log_number || contains(k->pending, k->n_pending, number);
+    case FILE_MANIFEST:
+        return number >= k->manifest;
+    case FILE_TEMP:
+        return contains(k->pending, k->n_pending, number);
+    default:
+        return true;
+    }
+}
+
+void db_delete_obsolete_files(shale_db *db)
+{
+    keep_set k = {0};
+    shale_mutex_lock(&db->mu.lock);
+    k.next_file = vset_next_file_number(db->vs);
+    int rc = vset_live_files(db->vs, &k.live, &k.n_live, NULL);
+    k.log_number = vset_log_number(db->vs);
+    if (db->mu.n_imm > 0 && db->mu.imm[0].log_number < k.log_number)
+        k.log_number = db->mu.imm[0].log_number;
+    k.manifest = vset_manifest_file_number(db->vs);
+    k.pending = malloc((db->mu.n_pending + 1) * sizeof *k.pending);
+    if (k.pending != NULL) {
+        memcpy(k.pending, db->mu.pending_outputs, db->mu.n_pending * sizeof *k.pending);
+        k.n_pending = db->mu.n_pending;
+    }
+    shale_mutex_unlock(&db->mu.lock);
+    char **names = NULL;
+    size_t n = 0;
+    if (rc != SHALE_OK || k.pending == NULL ||
+        db->env->ops->list_dir(db->env, db->name, &names, &n, NULL) != SHALE_OK)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        enum file_kind kind;
+        uint64_t number;
+        if (!filename_parse(names[i], &kind, &number) || keep_file(&k, kind, number))
+            continue;
+        char *path = db_path(db, names[i]);
+        if (path == NULL)
+            continue;
+        if (kind == FILE_TABLE)
+            tc_evict(db->tcache, number);
+        if (db->env->ops->remove(db->env, path, NULL) == SHALE_OK)
+            logger_log(db->log, SHALE_LOG_INFO, "Deleted obsolete file %s", names[i]);
+        free(path);
+    }
+    options_file_purge_old(db->env, db->name, 2, NULL);
+out:
+    shale_env_free_names(names, n);
+    free(k.live);
+    free(k.pending);
+}

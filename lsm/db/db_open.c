@@ -1,0 +1,545 @@
+/* lsm/db/db_open.c: open (with recovery), close, destroy, and the calls
+ * that wait for background work (flush, compact_range, wait_for_compact).
+ *
+ * Open, as RocksDB 7.8.3 does it:
+ *
+ *   lock LOCK -> CURRENT? --no--> create MANIFEST-000001 + CURRENT
+ *                   | yes
+ *                   v
+ *   replay MANIFEST (vset_recover) -> replay WALs >= log_number into a
+ *   memtable (flushing to L0 whenever it fills) -> flush what remains to L0
+ *   -> create a new WAL -> one MANIFEST edit {files, log_number = new WAL,
+ *   last_sequence}, written to a NEW MANIFEST (every writable open starts
+ *   one) -> IDENTITY, OPTIONS-N -> delete obsolete files -> start threads.
+ *
+ * A crash anywhere in this sequence leaves the old MANIFEST (CURRENT is
+ * switched last) and the old WALs (deleted only after the edit is durable),
+ * so the next open replays the same data again: recovery is idempotent. */
+#include "lsm/db/db_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lsm/cache/cache_api.h"
+#include "lsm/db/options_file.h"
+#include "lsm/log/log_reader.h"
+#include "lsm/util/err.h"
+#include "lsm/util/hash.h"
+#include "lsm/version/filenames.h"
+
+char *db_path(const shale_db *db, const char *name)
+{
+    size_t n = strlen(db->name) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p != NULL)
+        snprintf(p, n, "%s/%s", db->name, name);
+    return p;
+}
+
+version_cf_options db_cf_options(const shale_options *o)
+{
+    version_cf_options v;
+    version_cf_options_default(&v);
+    v.num_levels = o->num_levels;
+    v.level0_file_num_compaction_trigger = o->level0_file_num_compaction_trigger;
+    v.max_bytes_for_level_base = o->max_bytes_for_level_base;
+    v.max_bytes_for_level_multiplier = o->max_bytes_for_level_multiplier;
+    v.target_file_size_base = o->target_file_size_base;
+    v.target_file_size_multiplier = o->target_file_size_multiplier;
+    return v;
+}
+
+/* A random id: 20 characters from [0-9A-Z] (session) or a UUID (db). */
+static uint64_t random64(shale_env *env, uint64_t salt)
+{
+    uint64_t seed[3] = {env->ops->now_nanos(env), env->ops->now_micros(env),
+                        salt ^ (uint64_t)getpid()};
+    return hash_xxh64(seed, sizeof seed, salt);
+}
+
+static void make_session_id(shale_db *db)
+{
+    static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    uint64_t a = random64(db->env, 1), b = random64(db->env, 2);
+    for (int i = 0; i < 20; i++) {
+        uint64_t *src = i < 10 ? &a : &b;
+        db->session_id[i] = digits[*src % 36];
+        *src /= 36;
+    }
+    db->session_id[20] = '\0';
+}
+
+static void make_uuid(shale_db *db, char out[40])
+{
+    uint64_t a = random64(db->env, 3), b = random64(db->env, 4);
+    snprintf(out, 40, "%08x-%04x-4%03x-%04x-%012llx", (unsigned)(a >> 32),
+             (unsigned)(a >> 16) & 0xffff, (unsigned)a & 0xfff,
+             (unsigned)((b >> 48) & 0x3fff) | 0x8000, (unsigned long long)(b & 0xffffffffffffULL));
+}
+
+/* Reads IDENTITY, writing a new one when it is missing or empty. */
+static int load_identity(shale_db *db, shale_err *err)
+{
+    char *path = db_path(db, "IDENTITY");
+    if (path == NULL)
+        return SHALE_NOMEM(err);
+    shale_file *f = NULL;
+    size_t got = 0;
+    int rc = shale_env_open_read(db->env, path, &f, NULL);
+    if (rc == SHALE_OK) {
+        rc = shale_file_pread(f, 0, 36, db->db_id, &got, err);
+        shale_file_close(f, NULL);
+        db->db_id[got] = '\0';
+    }
+    if (rc == SHALE_OK && got >= 1) {
+        free(path);
+        return SHALE_OK;
+    }
+    make_uuid(db, db->db_id);
+    char *tmp = db_path(db, "000000.dbtmp");
+    rc = tmp == NULL ? SHALE_NOMEM(err) : shale_env_open_write(db->env, tmp, &f, err);
+    if (rc == SHALE_OK) {
+        rc = shale_file_append(f, db->db_id, strlen(db->db_id), err);
+        if (rc == SHALE_OK)
+            rc = shale_file_sync(f, err);
+        int crc = shale_file_close(f, err);
+        if (rc == SHALE_OK)
+            rc = crc;
+    }
+    if (rc == SHALE_OK)
+        rc = db->env->ops->rename(db->env, tmp, path, err);
+    free(tmp);
+    free(path);
+    return rc;
+}
+
+/* --- WAL replay ----------------------------------------------------------------- */
+
+typedef struct replay {
+    shale_db *db;
+    version_edit *edit;
+    memtable *mem;
+    uint64_t max_seq;
+    bool stop;            /* point-in-time recovery met corruption: replay no more */
+} replay;
+
+static int flush_recovered(replay *rp, shale_err *err)
+{
+    shale_db *db = rp->db;
+    if (mem_num_entries(rp->mem) == 0)
+        return SHALE_OK;
+    uint64_t bytes = 0;
+    int rc = db_build_level0(db, rp->mem, vset_new_file_number(db->vs), NULL, 0, rp->edit, &bytes,
+                             err);
+    mem_unref(rp->mem);
+    rp->mem = NULL;
+    if (rc == SHALE_OK)
+        rc = mem_new(&rp->mem, err);
+    db->mu.lstats[0].bytes_written += bytes;
+    return rc;
+}
+
+/* Replays one WAL.  Corruption handling follows wal_recovery_mode. */
+static int replay_wal(replay *rp, uint64_t number, shale_err *err)
+{
+    shale_db *db = rp->db;
+    char *path = filename_path(db->name, FILE_WAL, number);
+    shale_file *f = NULL;
+    log_reader *r = NULL;
+    int rc = path == NULL ? SHALE_NOMEM(err) : shale_env_open_read(db->env, path, &f, err);
+    log_reader_options lo = {.mode = (log_recovery_mode)db->opts.wal_recovery_mode};
+    if (rc == SHALE_OK)
+        rc = log_reader_open(f, number, &lo, &r, err);
+    slice rec;
+    while (rc == SHALE_OK && (rc = log_reader_read_record(r, &rec, err)) == SHALE_OK) {
+        if (rec.len < 12) {
+            rc = SHALE_CORRUPT(err, "%s: log record too small", path);
+            break;
+        }
+        uint64_t seq = wb_rep_sequence(rec), keys = 0;
+        uint32_t count = wb_rep_count(rec);
+        if ((rc = db_apply_batch(rp->mem, rec, &keys, err)) != SHALE_OK)
+            break;
+        if (count > 0 && seq + count - 1 > rp->max_seq)
+            rp->max_seq = seq + count - 1;
+        if (mem_approximate_memory_usage(rp->mem) > db->opts.write_buffer_size)
+            rc = flush_recovered(rp, err);
+    }
+    if (rc == SHALE_NOT_FOUND) {
+        rc = SHALE_OK;
+        uint64_t at = 0;
+        if (log_reader_stopped_at_corruption(r, &at)) {
+            logger_log(db->log, SHALE_LOG_WARN, "%s: corruption at offset %llu; replay stops",
+                       path, (unsigned long long)at);
+            rp->stop = true;
+        }
+    }
+    if (rc == SHALE_CORRUPTION && db->opts.wal_recovery_mode == SHALE_WAL_POINT_IN_TIME_RECOVERY) {
+        rp->stop = true;   /* keep what came before, replay nothing later */
+        rc = SHALE_OK;
+    }
+    log_reader_close(r);
+    shale_file_close(f, NULL);
+    free(path);
+    return rc;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The WAL numbers to replay (>= the MANIFEST's log number), ascending. */
+static int list_wals(shale_db *db, uint64_t **out, size_t *n, shale_err *err)
+{
+    char **names = NULL;
+    size_t count = 0;
+    *out = NULL;
+    *n = 0;
+    int rc = db->env->ops->list_dir(db->env, db->name, &names, &count, err);
+    if (rc != SHALE_OK)
+        return rc;
+    uint64_t *v = malloc((count + 1) * sizeof *v);
+    if (v == NULL) {
+        shale_env_free_names(names, count);
+        return SHALE_NOMEM(err);
+    }
+    uint64_t min_log = vset_log_number(db->vs);
+    for (size_t i = 0; i < count; i++) {
+        enum file_kind kind;
+        uint64_t number;
+        if (filename_parse(names[i], &kind, &number) && kind == FILE_WAL) {
+            vset_mark_file_number_used(db->vs, number);
+            if (number >= min_log || number == vset_prev_log_number(db->vs))
+                v[(*n)++] = number;
+        }
+    }
+    shale_env_free_names(names, count);
+    qsort(v, *n, sizeof *v, cmp_u64);
+    *out = v;
+    return SHALE_OK;
+}
+
+/* Replays the WALs and makes the result durable with a new WAL and one
+ * MANIFEST edit.  REQUIRES: vset recovered, no threads yet. */
+static int recover_wals(shale_db *db, shale_err *err)
+{
+    version_edit edit;
+    version_edit_init(&edit);
+    replay rp = {.db = db, .edit = &edit};
+    uint64_t *wals = NULL;
+    size_t n = 0;
+    int rc = mem_new(&rp.mem, err);
+    if (rc == SHALE_OK)
+        rc = list_wals(db, &wals, &n, err);
+    for (size_t i = 0; i < n && rc == SHALE_OK && !rp.stop; i++)
+        rc = replay_wal(&rp, wals[i], err);
+    if (rc == SHALE_OK)
+        rc = flush_recovered(&rp, err);
+    uint64_t number = vset_new_file_number(db->vs);
+    if (rc == SHALE_OK) {
+        char *path = filename_path(db->name, FILE_WAL, number);
+        rc = path == NULL ? SHALE_NOMEM(err)
+                          : shale_env_open_write(db->env, path, &db->mu.logfile, err);
+        free(path);
+    }
+    if (rc == SHALE_OK)
+        rc = log_writer_open(db->mu.logfile, number, false, 0, &db->mu.log, err);
+    if (rc == SHALE_OK) {
+        db->mu.mem = rp.mem;
+        rp.mem = NULL;
+        db->mu.mem_log_number = number;
+        if (rp.max_seq > vset_last_sequence(db->vs))
+            vset_set_last_sequence(db->vs, rp.max_seq);
+        version_edit_set_log_number(&edit, number);
+        version_edit_set_prev_log_number(&edit, 0);
+        shale_mutex_lock(&db->mu.lock);
+        rc = vset_log_and_apply(db->vs, &edit, &db->mu.lock, err);
+        shale_mutex_unlock(&db->mu.lock);
+    }
+    mem_unref(rp.mem);
+    free(wals);
+    version_edit_deinit(&edit);
+    return rc;
+}
+
+/* --- open ------------------------------------------------------------------------- */
+
+static int check_existence(shale_db *db, shale_err *err)
+{
+    uint64_t manifest = 0;
+    shale_err e = {0};
+    int rc = read_current_file(db->env, db->name, &manifest, &e);
+    if (rc == SHALE_NOT_FOUND) {
+        if (!db->opts.create_if_missing)
+            return SHALE_INVALID(err, "%s: does not exist (create_if_missing is false)",
+                                 db->name);
+        return vset_create_new_db(db->env, db->name, err);
+    }
+    if (rc != SHALE_OK)
+        return shale_err_copy(err, &e);
+    if (db->opts.error_if_exists)
+        return SHALE_INVALID(err, "%s: exists (error_if_exists is true)", db->name);
+    return SHALE_OK;
+}
+
+static int make_caches(shale_db *db, shale_err *err)
+{
+    if (db->opts.bcache != NULL) {
+        db->bcache = db->opts.bcache;
+        bc_ref(db->bcache);
+    } else if ((db->bcache = bc_new(8u << 20, -1, false)) == NULL) {
+        return SHALE_NOMEM(err);
+    }
+    sst_reader_options ro;
+    sst_reader_options_init(&ro);
+    ro.cache = db->bcache;
+    ro.cache_index_and_filter_blocks = db->opts.cache_index_and_filter_blocks;
+    return tc_new(db->env, db->name, &ro, tc_capacity_for_max_open_files(db->opts.max_open_files),
+                  &db->tcache, err);
+}
+
+static int open_steps(shale_db *db, shale_err *err)
+{
+    int rc = options_check(&db->opts, err);
+    if (rc != SHALE_OK)
+        return rc;
+    /* As RocksDB: the directory is created even without create_if_missing;
+     * the check for CURRENT below decides. */
+    if ((rc = db->env->ops->mkdir(db->env, db->name, err)) != SHALE_OK)
+        return rc;
+    char *lock = db_path(db, "LOCK");
+    rc = lock == NULL ? SHALE_NOMEM(err) : db->env->ops->lock_file(db->env, lock, &db->lock_file, err);
+    free(lock);
+    if (rc != SHALE_OK)
+        return rc;
+    logger_open(db->env, db->name, db->opts.info_log_level, &db->log, NULL);
+    make_session_id(db);
+    vset_options vo;
+    vset_options_default(&vo);
+    vo.max_manifest_file_size = db->opts.max_manifest_file_size;
+    vo.cf = db_cf_options(&db->opts);
+    picker_init(&db->mu.picker, &vo.cf);
+    if ((rc = check_existence(db, err)) != SHALE_OK ||
+        (rc = load_identity(db, err)) != SHALE_OK || (rc = make_caches(db, err)) != SHALE_OK ||
+        (rc = vset_new(db->env, db->name, &vo, &db->vs, err)) != SHALE_OK ||
+        (rc = vset_recover(db->vs, err)) != SHALE_OK || (rc = recover_wals(db, err)) != SHALE_OK)
+        return rc;
+    uint64_t opt_number = vset_new_file_number(db->vs);
+    if ((rc = options_file_write(db->env, db->name, opt_number, &db->opts, err)) != SHALE_OK)
+        return rc;
+    logger_log(db->log, SHALE_LOG_INFO, "DB ID: %s", db->db_id);
+    db_delete_obsolete_files(db);
+    if ((rc = db_start_bg_threads(db, err)) != SHALE_OK)
+        return rc;
+    shale_mutex_lock(&db->mu.lock);
+    db_maybe_schedule_locked(db);
+    shale_mutex_unlock(&db->mu.lock);
+    return SHALE_OK;
+}
+
+static void db_free(shale_db *db)
+{
+    if (db == NULL)
+        return;
+    log_writer_close(db->mu.log, NULL);
+    shale_file_close(db->mu.logfile, NULL);
+    mem_unref(db->mu.mem);
+    for (int i = 0; i < db->mu.n_imm; i++)
+        mem_unref(db->mu.imm[i].mem);
+    if (db->vs != NULL)
+        picker_deinit(&db->mu.picker);
+    vset_free(db->vs);
+    tc_free(db->tcache);
+    bc_unref(db->bcache);
+    wb_deinit(&db->mu.group);
+    logger_close(db->log);
+    shale_file_close(db->lock_file, NULL);
+    stats_unref(db->stats);
+    options_deinit(&db->opts);
+    free(db->mu.pending_outputs);
+    shale_cond_deinit(&db->mu.bg_cv);
+    shale_mutex_deinit(&db->mu.lock);
+    free(db->name);
+    free(db);
+}
+
+int shale_db_open(const shale_options *o, const char *name, shale_db **out, shale_err *err)
+{
+    *out = NULL;
+    if (o == NULL || name == NULL || name[0] == '\0')
+        return SHALE_INVALID(err, "options and a database name are required");
+    shale_db *db = calloc(1, sizeof *db);
+    if (db == NULL)
+        return SHALE_NOMEM(err);
+    options_copy(&db->opts, o);
+    db->env = db->opts.env;
+    db->stats = db->opts.stats;
+    if (db->stats != NULL)
+        stats_ref(db->stats);
+    db->name = strdup(name);
+    db->open_micros = db->env->ops->now_micros(db->env);
+    shale_mutex_init(&db->mu.lock);
+    shale_cond_init(&db->mu.bg_cv);
+    db->mu.snapshots.next = db->mu.snapshots.prev = &db->mu.snapshots;
+    int rc = db->name == NULL ? SHALE_NOMEM(err) : wb_init(&db->mu.group, err);
+    if (rc == SHALE_OK)
+        rc = open_steps(db, err);
+    if (rc != SHALE_OK) {
+        db_stop_bg_threads(db);
+        db_free(db);
+        return rc;
+    }
+    *out = db;
+    return SHALE_OK;
+}
+
+/* Flushes what is in memory; with wait, returns once it is on disk. */
+int shale_flush(shale_db *db, bool wait, shale_err *err)
+{
+    shale_mutex_lock(&db->mu.lock);
+    db_writer w;
+    db_enter_write_exclusive_locked(db, &w);
+    int rc = SHALE_OK;
+    if (mem_num_entries(db->mu.mem) > 0)
+        rc = db_switch_memtable_locked(db, err);
+    db_exit_write_exclusive_locked(db, &w);
+    while (rc == SHALE_OK && wait && db->mu.n_imm > 0 && db->mu.bg_err.code == SHALE_OK &&
+           !db->mu.shutting_down)
+        shale_cond_wait(&db->mu.bg_cv, &db->mu.lock);
+    if (rc == SHALE_OK && db->mu.bg_err.code != SHALE_OK)
+        rc = shale_err_copy(err, &db->mu.bg_err);
+    shale_mutex_unlock(&db->mu.lock);
+    return rc;
+}
+
+static int run_manual_locked(shale_db *db, int input, int output, const slice *b, const slice *e,
+                             shale_err *err) SHALE_REQUIRES(db->mu.lock)
+{
+    manual_compaction m;
+    memset(&m, 0, sizeof m);
+    m.input_level = input;
+    m.output_level = output;
+    if ((m.has_begin = b != NULL))
+        shale_buf_append_slice(&m.begin, *b);
+    if ((m.has_end = e != NULL))
+        shale_buf_append_slice(&m.end, *e);
+    while (db->mu.manual != NULL)
+        shale_cond_wait(&db->mu.bg_cv, &db->mu.lock);
+    db->mu.manual = &m;
+    db_maybe_schedule_locked(db);
+    while (!m.done && db->mu.bg_err.code == SHALE_OK && !db->mu.shutting_down)
+        shale_cond_wait(&db->mu.bg_cv, &db->mu.lock);
+    db->mu.manual = NULL;
+    shale_cond_broadcast(&db->mu.bg_cv);
+    int rc = m.done ? m.status : SHALE_OK;
+    if (rc != SHALE_OK)
+        shale_err_copy(err, &m.err);
+    else if (db->mu.bg_err.code != SHALE_OK)
+        rc = shale_err_copy(err, &db->mu.bg_err);
+    else if (db->mu.shutting_down)
+        rc = SHALE_ERR(err, SHALE_SHUTDOWN, "database is closing");
+    shale_buf_deinit(&m.begin);
+    shale_buf_deinit(&m.end);
+    shale_buf_deinit(&m.next_begin);
+    return rc;
+}
+
+int shale_compact_range(shale_db *db, const char *begin, size_t blen, const char *end,
+                        size_t elen, shale_err *err)
+{
+    int rc = shale_flush(db, true, err);
+    if (rc != SHALE_OK)
+        return rc;
+    slice b = slice_make(begin, blen), e = slice_make(end, elen);
+    const slice *bp = begin != NULL ? &b : NULL, *ep = end != NULL ? &e : NULL;
+    shale_mutex_lock(&db->mu.lock);
+    int first = 0, last = 0;
+    if (picker_manual_levels(vset_current(db->vs), bp, ep, &first, &last)) {
+        for (int level = first; level <= last && rc == SHALE_OK; level++) {
+            if (level == last && last > 0)
+                break;   /* the bottommost level is not rewritten (RocksDB's default) */
+            if (level + 1 >= db->opts.num_levels)
+                break;
+            rc = run_manual_locked(db, level, level + 1, bp, ep, err);
+        }
+    }
+    shale_mutex_unlock(&db->mu.lock);
+    return rc;
+}
+
+int shale_wait_for_compact(shale_db *db, shale_err *err)
+{
+    shale_mutex_lock(&db->mu.lock);
+    int idle_rounds = 0;
+    while (db->mu.bg_err.code == SHALE_OK && idle_rounds < 2) {
+        bool busy = db->mu.n_imm > 0 || db->mu.bg_compactions_running > 0 ||
+                    db->mu.bg_flushes_running > 0;
+        bool wanted = !db->opts.disable_auto_compactions &&
+                      picker_needs_compaction(vset_current(db->vs));
+        if (!busy && !wanted)
+            break;
+        if (!shale_cond_timedwait(&db->mu.bg_cv, &db->mu.lock, 200000) && !busy)
+            idle_rounds++;   /* wanted but nothing can run: do not wait forever */
+        else
+            idle_rounds = 0;
+    }
+    int rc = shale_err_copy(err, &db->mu.bg_err);
+    shale_mutex_unlock(&db->mu.lock);
+    return rc;
+}
+
+int shale_db_close(shale_db *db, shale_err *err)
+{
+    if (db == NULL)
+        return SHALE_OK;
+    int rc = SHALE_OK;
+    shale_mutex_lock(&db->mu.lock);
+    bool unlogged = db->mu.unlogged_writes && db->mu.bg_err.code == SHALE_OK;
+    shale_mutex_unlock(&db->mu.lock);
+    if (unlogged)   /* data written with the WAL off lives only in memory */
+        rc = shale_flush(db, true, err);
+    db_stop_bg_threads(db);
+    if (db->mu.log != NULL) {
+        int src = log_writer_sync(db->mu.log, rc == SHALE_OK ? err : NULL);
+        if (rc == SHALE_OK)
+            rc = src;
+    }
+    logger_log(db->log, SHALE_LOG_INFO, "Shutdown complete");
+    db_free(db);
+    return rc;
+}
+
+int shale_db_destroy(const shale_options *o, const char *name, shale_err *err)
+{
+    shale_env *env = o != NULL && o->env != NULL ? o->env : shale_env_default();
+    char **names = NULL;
+    size_t n = 0;
+    int rc = env->ops->list_dir(env, name, &names, &n, err);
+    if (rc == SHALE_NOT_FOUND)
+        return SHALE_OK;
+    if (rc != SHALE_OK)
+        return rc;
+    for (size_t i = 0; i < n && rc == SHALE_OK; i++) {
+        enum file_kind kind;
+        uint64_t number;
+        if (!filename_parse(names[i], &kind, &number))
+            continue;
+        size_t len = strlen(name) + strlen(names[i]) + 2;
+        char *path = malloc(len);
+        if (path == NULL) {
+            rc = SHALE_NOMEM(err);
+            break;
+        }
+        snprintf(path, len, "%s/%s", name, names[i]);
+        rc = env->ops->remove(env, path, err);
+        free(path);
+    }
+    shale_env_free_names(names, n);
+    if (rc == SHALE_OK)
+        (void)env->ops->rmdir(env, name, NULL);   /* fails harmlessly if others remain */
+    return rc;
+}

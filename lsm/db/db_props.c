@@ -1,0 +1,309 @@
+/* lsm/db/db_props.c: GetProperty with RocksDB's property names, and the
+ * live-files metadata.  Integer properties come from one table, so
+ * shale_get_property() and shale_get_int_property() agree on every name. */
+#include "lsm/db/db_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsm/cache/cache_api.h"
+#include "lsm/util/err.h"
+
+#define GB (1024.0 * 1024.0 * 1024.0)
+#define MB (1024.0 * 1024.0)
+
+/* REQUIRES: mu held.  Bytes of all memtables. */
+static uint64_t all_mem_bytes_locked(shale_db *db) SHALE_REQUIRES(db->mu.lock)
+{
+    uint64_t n = mem_approximate_memory_usage(db->mu.mem);
+    for (int i = 0; i < db->mu.n_imm; i++)
+        n += mem_approximate_memory_usage(db->mu.imm[i].mem);
+    return n;
+}
+
+static uint64_t estimate_num_keys_locked(shale_db *db) SHALE_REQUIRES(db->mu.lock)
+{
+    uint64_t entries = mem_num_entries(db->mu.mem), deletes = mem_num_deletes(db->mu.mem);
+    for (int i = 0; i < db->mu.n_imm; i++) {
+        entries += mem_num_entries(db->mu.imm[i].mem);
+        deletes += mem_num_deletes(db->mu.imm[i].mem);
+    }
+    version *v = vset_current(db->vs);
+    for (int l = 0; l < v->num_levels; l++)
+        for (size_t i = 0; i < v->n_files[l]; i++) {
+            entries += v->files[l][i]->num_entries;
+            deletes += v->files[l][i]->num_deletions;
+        }
+    /* RocksDB: entries - 2 * deletes, as a deletion also hides a key. */
+    return entries > 2 * deletes ? entries - 2 * deletes : 0;
+}
+
+/* Integer properties.  true and *v for a known name.  REQUIRES: mu held. */
+static bool int_property_locked(shale_db *db, const char *name, uint64_t *v)
+    SHALE_REQUIRES(db->mu.lock)
+{
+    version *cur = vset_current(db->vs);
+    const char *lvl = "rocksdb.num-files-at-level";
+    if (strncmp(name, lvl, strlen(lvl)) == 0) {
+        char *end = NULL;
+        long level = strtol(name + strlen(lvl), &end, 10);
+        if (end == name + strlen(lvl) || *end != '\0' || level < 0 || level >= cur->num_levels)
+            return false;
+        *v = version_num_files(cur, (int)level);
+        return true;
+    }
+    static const char *const names[] = {
+        "rocksdb.estimate-num-keys", "rocksdb.cur-size-active-mem-table",
+        "rocksdb.cur-size-all-mem-tables", "rocksdb.size-all-mem-tables",
+        "rocksdb.num-immutable-mem-table", "rocksdb.mem-table-flush-pending",
+        "rocksdb.compaction-pending", "rocksdb.background-errors",
+        "rocksdb.estimate-pending-compaction-bytes", "rocksdb.num-running-compactions",
+        "rocksdb.num-running-flushes", "rocksdb.block-cache-capacity",
+        "rocksdb.block-cache-usage", "rocksdb.block-cache-pinned-usage",
+        "rocksdb.total-sst-files-size", "rocksdb.live-sst-files-size",
+        "rocksdb.estimate-live-data-size", "rocksdb.is-write-stopped",
+        "rocksdb.actual-delayed-write-rate", "rocksdb.num-snapshots",
+        "rocksdb.num-entries-active-mem-table", "rocksdb.num-deletes-active-mem-table",
+        "rocksdb.num-entries-imm-mem-tables", "rocksdb.num-deletes-imm-mem-tables",
+        "rocksdb.min-log-number-to-keep", "rocksdb.base-level",
+        "rocksdb.num-live-versions", "rocksdb.is-file-deletions-enabled",
+        "rocksdb.estimate-table-readers-mem",
+    };
+    size_t i = 0, n = sizeof names / sizeof names[0];
+    while (i < n && strcmp(name, names[i]) != 0)
+        i++;
+    uint64_t imm_entries = 0, imm_deletes = 0;
+    for (int k = 0; k < db->mu.n_imm; k++) {
+        imm_entries += mem_num_entries(db->mu.imm[k].mem);
+        imm_deletes += mem_num_deletes(db->mu.imm[k].mem);
+    }
+    switch (i) {
+    case 0: *v = estimate_num_keys_locked(db); break;
+    case 1: *v = mem_approximate_memory_usage(db->mu.mem); break;
+    case 2: case 3: *v = all_mem_bytes_locked(db); break;
+    case 4: *v = (uint64_t)db->mu.n_imm; break;
+    case 5: *v = db->mu.n_imm > 0 && !db->mu.flushing; break;
+    case 6: *v = !db->opts.disable_auto_compactions && picker_needs_compaction(cur); break;
+    case 7: *v = db->mu.bg_err.code != SHALE_OK; break;
+    case 8: *v = cur->pending_compaction_bytes; break;
+    case 9: *v = (uint64_t)db->mu.bg_compactions_running; break;
+    case 10: *v = (uint64_t)db->mu.bg_flushes_running; break;
+    case 11: *v = bc_get_capacity(db->bcache); break;
+    case 12: *v = bc_get_usage(db->bcache); break;
+    case 13: *v = bc_get_pinned_usage(db->bcache); break;
+    case 14: case 15: case 16: *v = version_total_bytes(cur); break;
+    case 17: *v = db->mu.write_stopped; break;
+    case 18: *v = db->mu.write_delayed ? db->opts.delayed_write_rate : 0; break;
+    case 19: *v = (uint64_t)db->mu.num_snapshots; break;
+    case 20: *v = mem_num_entries(db->mu.mem); break;
+    case 21: *v = mem_num_deletes(db->mu.mem); break;
+    case 22: *v = imm_entries; break;
+    case 23: *v = imm_deletes; break;
+    case 24: *v = vset_log_number(db->vs); break;
+    case 25: *v = 1; break;
+    case 26: *v = 1; break;
+    case 27: *v = 1; break;
+    case 28: *v = 0; break;
+    default: return false;
+    }
+    return true;
+}
+
+bool shale_get_int_property(shale_db *db, const char *name, uint64_t *v)
+{
+    shale_mutex_lock(&db->mu.lock);
+    bool ok = int_property_locked(db, name, v);
+    shale_mutex_unlock(&db->mu.lock);
+    return ok;
+}
+
+static void levelstats_locked(shale_db *db, shale_buf *out) SHALE_REQUIRES(db->mu.lock)
+{
+    version *v = vset_current(db->vs);
+    char line[128];
+    shale_buf_append_str(out, "Level Files Size(MB)\n--------------------\n");
+    for (int l = 0; l < v->num_levels; l++) {
+        snprintf(line, sizeof line, "%3d %8zu %8.0f\n", l, version_num_files(v, l),
+                 (double)version_level_bytes(v, l) / MB);
+        shale_buf_append_str(out, line);
+    }
+}
+
+/* One row of the compaction stats table, in RocksDB's columns. */
+static void stats_row(shale_buf *out, const char *name, int files, int compacting,
+                      uint64_t bytes, double score, const level_stats *s)
+{
+    char size[32], line[512];
+    snprintf(size, sizeof size, "%.2f MB", (double)bytes / MB);
+    double read = (double)(s->bytes_read_n + s->bytes_read_n1) / GB;
+    double secs = (double)s->micros / 1e6;
+    double wamp = s->bytes_read_n > 0 ? (double)(s->bytes_written + s->bytes_read_n1) /
+                                            (double)s->bytes_read_n
+                                      : 0.0;
+    snprintf(line, sizeof line,
+             "%5s %6d/%-3d %8s %5.1f %8.1f %7.1f %8.1f %9.1f %8.1f %9.1f %5.1f %8.1f %8.1f "
+             "%9.2f %17.2f %9llu %8.3f %7llu %7llu %9.1f %9.1f\n",
+             name, files, compacting, size, score, read, (double)s->bytes_read_n / GB,
+             (double)s->bytes_read_n1 / GB, (double)s->bytes_written / GB,
+             (double)(s->bytes_written > s->bytes_read_n1 ? s->bytes_written - s->bytes_read_n1
+                                                          : 0) / GB,
+             0.0, wamp, secs > 0 ? read * 1024.0 / secs : 0.0,
+             secs > 0 ? (double)s->bytes_written / MB / secs : 0.0, secs, secs,
+             (unsigned long long)s->count, s->count > 0 ? secs / (double)s->count : 0.0,
+             (unsigned long long)s->records_in, (unsigned long long)s->records_dropped, 0.0, 0.0);
+    shale_buf_append_str(out, line);
+}
+
+static void compaction_stats_locked(shale_db *db, shale_buf *out) SHALE_REQUIRES(db->mu.lock)
+{
+    version *v = vset_current(db->vs);
+    shale_buf_append_str(out,
+        "\n** Compaction Stats [default] **\n"
+        "Level    Files   Size     Score Read(GB)  Rn(GB) Rnp1(GB) Write(GB) Wnew(GB) "
+        "Moved(GB) W-Amp Rd(MB/s) Wr(MB/s) Comp(sec) CompMergeCPU(sec) Comp(cnt) Avg(sec) "
+        "KeyIn KeyDrop Rblob(GB) Wblob(GB)\n"
+        "------------------------------------------------------------------------------------"
+        "------------------------------------------------------------------------------------"
+        "----------------------\n");
+    level_stats sum = {0};
+    int total_files = 0;
+    for (int l = 0; l < v->num_levels; l++) {
+        const level_stats *s = &db->mu.lstats[l];
+        int files = (int)version_num_files(v, l);
+        int busy = 0;
+        for (int i = 0; i < files; i++)
+            busy += v->files[l][i]->being_compacted;
+        if (files == 0 && s->count == 0)
+            continue;
+        double score = 0;
+        for (int i = 0; i < v->num_levels - 1; i++)
+            if (v->compaction_level[i] == l)
+                score = v->compaction_score[i];
+        char name[8];
+        snprintf(name, sizeof name, "L%d", l);
+        stats_row(out, name, files, busy, version_level_bytes(v, l), score, s);
+        sum.micros += s->micros;
+        sum.bytes_read_n += s->bytes_read_n;
+        sum.bytes_read_n1 += s->bytes_read_n1;
+        sum.bytes_written += s->bytes_written;
+        sum.count += s->count;
+        sum.records_in += s->records_in;
+        sum.records_dropped += s->records_dropped;
+        total_files += files;
+    }
+    stats_row(out, "Sum", total_files, 0, version_total_bytes(v), 0, &sum);
+    char line[256];
+    double up = (double)(db->env->ops->now_micros(db->env) - db->open_micros) / 1e6;
+    snprintf(line, sizeof line,
+             "\nUptime(secs): %.1f total, %.1f interval\n"
+             "Flush(GB): cumulative %.3f, interval %.3f\n"
+             "Stall(count): %llu total, stall micros %llu\n",
+             up, up, (double)db->mu.lstats[0].bytes_written / GB,
+             (double)db->mu.lstats[0].bytes_written / GB, (unsigned long long)db->mu.stall_count,
+             (unsigned long long)db->mu.stall_micros);
+    shale_buf_append_str(out, line);
+    snprintf(line, sizeof line,
+             "\n** DB Stats **\nUptime(secs): %.1f total, %.1f interval\n"
+             "Cumulative writes: %llu writes, %llu ingest: %.2f GB\n"
+             "Cumulative WAL: %llu syncs, %.2f GB written\n",
+             up, up, (unsigned long long)db->mu.user_writes, (unsigned long long)db->mu.user_writes,
+             (double)db->mu.ingest_bytes / GB, (unsigned long long)db->mu.wal_syncs,
+             (double)db->mu.wal_bytes / GB);
+    shale_buf_append_str(out, line);
+}
+
+char *shale_get_property(shale_db *db, const char *name)
+{
+    shale_buf out = SHALE_BUF_INIT;
+    uint64_t v = 0;
+    shale_mutex_lock(&db->mu.lock);
+    if (strcmp(name, "rocksdb.stats") == 0) {
+        compaction_stats_locked(db, &out);
+    } else if (strcmp(name, "rocksdb.levelstats") == 0) {
+        levelstats_locked(db, &out);
+    } else if (strcmp(name, "rocksdb.sstables") == 0) {
+        (void)version_debug_string(vset_current(db->vs), false, &out, NULL);
+    } else if (strcmp(name, "rocksdb.dbstats") == 0) {
+        compaction_stats_locked(db, &out);
+    } else if (int_property_locked(db, name, &v)) {
+        char num[32];
+        snprintf(num, sizeof num, "%llu", (unsigned long long)v);
+        shale_buf_append_str(&out, num);
+    } else {
+        shale_mutex_unlock(&db->mu.lock);
+        return NULL;
+    }
+    shale_mutex_unlock(&db->mu.lock);
+    shale_buf_append_byte(&out, 0);
+    return shale_buf_detach(&out, NULL);
+}
+
+/* --- live files ---------------------------------------------------------- */
+
+static char *dup_bytes(slice s)
+{
+    char *p = malloc(s.len == 0 ? 1 : s.len);
+    if (p != NULL && s.len > 0)
+        memcpy(p, s.data, s.len);
+    return p;
+}
+
+int shale_live_files(shale_db *db, shale_live_file **files, size_t *n, shale_err *err)
+{
+    *files = NULL;
+    *n = 0;
+    shale_mutex_lock(&db->mu.lock);
+    version *v = vset_current(db->vs);
+    version_ref(v);
+    shale_mutex_unlock(&db->mu.lock);
+    size_t total = 0;
+    for (int l = 0; l < v->num_levels; l++)
+        total += version_num_files(v, l);
+    shale_live_file *out = calloc(total == 0 ? 1 : total, sizeof *out);
+    int rc = out == NULL ? SHALE_NOMEM(err) : SHALE_OK;
+    size_t k = 0;
+    for (int l = 0; l < v->num_levels && rc == SHALE_OK; l++)
+        for (size_t i = 0; i < version_num_files(v, l) && rc == SHALE_OK; i++, k++) {
+            file_meta *f = v->files[l][i];
+            shale_live_file *o = &out[k];
+            char name[32];
+            snprintf(name, sizeof name, "/%06llu.sst", (unsigned long long)f->number);
+            slice lo = ikey_user_key(file_meta_smallest(f)), hi = ikey_user_key(file_meta_largest(f));
+            o->name = strdup(name);
+            o->level = l;
+            o->size = f->file_size;
+            o->smallest_key = dup_bytes(lo);
+            o->smallest_key_len = lo.len;
+            o->largest_key = dup_bytes(hi);
+            o->largest_key_len = hi.len;
+            o->smallest_seqno = f->smallest_seqno;
+            o->largest_seqno = f->largest_seqno;
+            o->num_entries = f->num_entries;
+            o->num_deletions = f->num_deletions;
+            if (o->name == NULL || o->smallest_key == NULL || o->largest_key == NULL)
+                rc = SHALE_NOMEM(err);
+        }
+    version_unref(v);
+    if (rc != SHALE_OK) {
+        shale_live_files_free(out, k);
+        return rc;
+    }
+    *files = out;
+    *n = k;
+    return SHALE_OK;
+}
+
+void shale_live_files_free(shale_live_file *files, size_t n)
+{
+    if (files == NULL)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        free(files[i].name);
+        free(files[i].smallest_key);
+        free(files[i].largest_key);
+    }
+    free(files);
+}
+
+void db_stats_add(shale_db *db, enum stats_ticker t, uint64_t n) { stats_add(db->stats, t, n); }

@@ -1,0 +1,297 @@
+/* lsm/db/db_read.c: point reads and snapshots.
+ *
+ * A read takes references on the memtable, the immutable memtables and the
+ * current version while holding db->mu for a moment, then reads without
+ * any lock.  Sources are searched newest first: memtable, immutables
+ * (newest first), L0 files (newest first), then one file per level.  The
+ * lookup context carries the largest covering range-tombstone sequence
+ * from newer sources to older ones: an entry older than it is deleted. */
+#include "lsm/db/db_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsm/compaction/range_del.h"
+#include "lsm/table/table_iter.h"
+#include "lsm/util/err.h"
+
+void db_view_acquire(shale_db *db, const shale_read_options *ro, read_view *rv)
+{
+    shale_mutex_lock(&db->mu.lock);
+    rv->seq = ro != NULL && ro->snapshot != NULL ? ro->snapshot->seq
+                                                 : vset_last_sequence(db->vs);
+    rv->mem = db->mu.mem;
+    mem_ref(rv->mem);
+    rv->n_imm = db->mu.n_imm;
+    for (int i = 0; i < rv->n_imm; i++) {
+        rv->imm[i] = db->mu.imm[rv->n_imm - 1 - i].mem;
+        mem_ref(rv->imm[i]);
+    }
+    rv->v = vset_current(db->vs);
+    version_ref(rv->v);
+    shale_mutex_unlock(&db->mu.lock);
+}
+
+void db_view_release(read_view *rv)
+{
+    mem_unref(rv->mem);
+    for (int i = 0; i < rv->n_imm; i++)
+        mem_unref(rv->imm[i]);
+    version_unref(rv->v);
+    memset(rv, 0, sizeof *rv);
+}
+
+/* What a table lookup found for the key. */
+typedef struct table_get {
+    slice user_key;
+    uint64_t snapshot;
+    bool found;
+    parsed_ikey k;
+    shale_buf value;
+} table_get;
+
+static bool on_table_entry(void *arg, slice ikey, slice value)
+{
+    table_get *g = arg;
+    parsed_ikey k;
+    if (!ikey_parse(ikey, &k) || !slice_equal(k.user_key, g->user_key))
+        return false;
+    if (k.seq > g->snapshot)
+        return true;   /* newer than the snapshot (external files): keep looking */
+    g->found = true;
+    g->k = k;
+    shale_buf_clear(&g->value);
+    shale_buf_append_slice(&g->value, value);
+    return false;
+}
+
+/* The largest tombstone sequence <= snapshot covering key in file r. */
+static uint64_t file_covering_seq(sst_reader *r, slice key, uint64_t snapshot, shale_err *err)
+{
+    if (sst_reader_props(r)->num_range_deletions == 0)
+        return 0;
+    iter *it = sst_reader_new_range_del_iter(r, NULL, err);
+    rd_agg *a = rd_agg_new(snapshot);
+    uint64_t seq = 0;
+    if (it != NULL && a != NULL && rd_agg_add_iter(a, it, err) == SHALE_OK)
+        seq = rd_max_covering_seq(a, key);
+    rd_agg_free(a);
+    iter_free(it);
+    return seq;
+}
+
+/* Looks key up in one table.  *state: 0 keep going, 1 found value, 2 deleted. */
+static int get_from_table(shale_db *db, const shale_read_options *ro, file_meta *f, slice key,
+                          slice lookup, uint64_t snapshot, uint64_t *covering, int *state,
+                          shale_buf *out, shale_err *err)
+{
+    sst_reader *r = NULL;
+    int rc = tc_get(db->tcache, f->number, f->file_size, &r, err);
+    if (rc != SHALE_OK)
+        return rc;
+    uint64_t cov = file_covering_seq(r, key, snapshot, err);
+    if (cov > *covering)
+        *covering = cov;
+    table_get g = {.user_key = key, .snapshot = snapshot, .value = SHALE_BUF_INIT};
+    sst_iter_options o;
+    sst_iter_options_init(&o, r);
+    if (ro != NULL) {
+        o.verify_checksums = ro->verify_checksums;
+        o.fill_cache = ro->fill_cache;
+    }
+    rc = sst_reader_get_opt(r, &o, lookup, on_table_entry, &g, err);
+    sst_reader_unref(r);
+    if (rc == SHALE_OK && g.found) {
+        if (g.k.seq < *covering || g.k.type == VT_DELETION || g.k.type == VT_SINGLE_DELETION) {
+            *state = 2;
+        } else if (g.k.type == VT_VALUE) {
+            *state = 1;
+            shale_buf_clear(out);
+            shale_buf_append_slice(out, shale_buf_slice(&g.value));
+            if (!shale_buf_ok(out))
+                rc = SHALE_NOMEM(err);
+        } else if (g.k.type == VT_MERGE) {
+            rc = SHALE_INVALID(err, "merge_operator is not properly initialized.");
+        } else {
+            rc = SHALE_UNSUPPORTED(err, "entry type 0x%02x", g.k.type);
+        }
+    } else if (rc == SHALE_OK && *covering > 0) {
+        *state = 2;   /* older files hold only older entries: all covered */
+    }
+    shale_buf_deinit(&g.value);
+    return rc;
+}
+
+static int get_from_version(shale_db *db, const shale_read_options *ro, version *v, slice key,
+                            uint64_t snapshot, uint64_t covering, int *state, shale_buf *out,
+                            shale_err *err)
+{
+    shale_buf lookup = SHALE_BUF_INIT;
+    shale_buf_append_slice(&lookup, key);
+    shale_buf_put_fixed64(&lookup, ikey_pack(snapshot, VT_FOR_SEEK));
+    if (!shale_buf_ok(&lookup))
+        return SHALE_NOMEM(err);
+    slice lk = shale_buf_slice(&lookup);
+    int rc = SHALE_OK;
+    *state = covering > 0 ? 2 : 0;
+    for (int level = 0; level < v->num_levels && rc == SHALE_OK && *state == 0; level++) {
+        size_t n = version_num_files(v, level);
+        if (level == 0) {
+            for (size_t i = 0; i < n && rc == SHALE_OK && *state == 0; i++) {
+                file_meta *f = v->files[0][i];
+                if (slice_compare(key, ikey_user_key(file_meta_smallest(f))) < 0 ||
+                    slice_compare(key, ikey_user_key(file_meta_largest(f))) > 0)
+                    continue;
+                rc = get_from_table(db, ro, f, key, lk, snapshot, &covering, state, out, err);
+                if (*state == 1)
+                    stats_add(db->stats, TICKER_GET_HIT_L0, 1);
+            }
+            continue;
+        }
+        size_t i = version_find_file(v, level, lk);
+        if (i >= n || slice_compare(key, ikey_user_key(file_meta_smallest(v->files[level][i]))) < 0)
+            continue;
+        rc = get_from_table(db, ro, v->files[level][i], key, lk, snapshot, &covering, state, out,
+                            err);
+        if (*state == 1)
+            stats_add(db->stats, level == 1 ? TICKER_GET_HIT_L1 : TICKER_GET_HIT_L2_AND_UP, 1);
+    }
+    shale_buf_deinit(&lookup);
+    return rc;
+}
+
+/* One lookup in a view.  SHALE_OK with the value in out, or NOT_FOUND. */
+static int get_in_view(shale_db *db, const shale_read_options *ro, read_view *rv, slice key,
+                       shale_buf *out, shale_err *err)
+{
+    mem_get_ctx ctx;
+    mem_get_ctx_init(&ctx, NULL);
+    memtable *mems[DB_MAX_IMM + 1];
+    int n = 0;
+    mems[n++] = rv->mem;
+    for (int i = 0; i < rv->n_imm; i++)
+        mems[n++] = rv->imm[i];
+    for (int i = 0; i < n; i++) {
+        int rc = mem_get(mems[i], key, rv->seq, &ctx, err);
+        if (rc != SHALE_OK)
+            return rc;
+        if (ctx.state == MEM_GET_FOUND) {
+            stats_add(db->stats, TICKER_MEMTABLE_HIT, 1);
+            shale_buf_clear(out);
+            shale_buf_append_slice(out, ctx.value);
+            return shale_buf_ok(out) ? SHALE_OK : SHALE_NOMEM(err);
+        }
+        if (ctx.state == MEM_GET_DELETED) {
+            stats_add(db->stats, TICKER_MEMTABLE_HIT, 1);
+            return SHALE_NOT_FOUND;
+        }
+        if (ctx.state == MEM_GET_MERGE_IN_PROGRESS)
+            return SHALE_INVALID(err, "merge_operator is not properly initialized.");
+    }
+    stats_add(db->stats, TICKER_MEMTABLE_MISS, 1);
+    int state = 0;
+    int rc = get_from_version(db, ro, rv->v, key, rv->seq, ctx.max_covering_tombstone_seq,
+                              &state, out, err);
+    if (rc != SHALE_OK)
+        return rc;
+    return state == 1 ? SHALE_OK : SHALE_NOT_FOUND;
+}
+
+int shale_get(shale_db *db, const shale_read_options *ro, const char *key, size_t klen,
+              char **val, size_t *vlen, shale_err *err)
+{
+    uint64_t t0 = db->env->ops->now_micros(db->env);
+    *val = NULL;
+    *vlen = 0;
+    read_view rv;
+    db_view_acquire(db, ro, &rv);
+    shale_buf out = SHALE_BUF_INIT;
+    int rc = get_in_view(db, ro, &rv, slice_make(key, klen), &out, err);
+    db_view_release(&rv);
+    if (rc == SHALE_OK) {
+        size_t n = out.len;
+        *val = shale_buf_detach(&out, vlen);
+        if (*val == NULL) {   /* an empty value still gets a buffer */
+            *val = malloc(1);
+            *vlen = 0;
+            if (*val == NULL)
+                rc = SHALE_NOMEM(err);
+        }
+        stats_add(db->stats, TICKER_BYTES_READ, n);
+    }
+    shale_buf_deinit(&out);
+    stats_add(db->stats, TICKER_NUMBER_KEYS_READ, 1);
+    stats_record(db->stats, HIST_DB_GET, db->env->ops->now_micros(db->env) - t0);
+    return rc;
+}
+
+int shale_multi_get(shale_db *db, const shale_read_options *ro, size_t n,
+                    const char *const *keys, const size_t *klens, char **vals, size_t *vlens,
+                    int *codes, shale_err *err)
+{
+    read_view rv;
+    db_view_acquire(db, ro, &rv);
+    shale_buf out = SHALE_BUF_INIT;
+    uint64_t found = 0, bytes = 0;
+    for (size_t i = 0; i < n; i++) {
+        shale_err e = {0};
+        vals[i] = NULL;
+        vlens[i] = 0;
+        codes[i] = get_in_view(db, ro, &rv, slice_make(keys[i], klens[i]), &out, &e);
+        if (codes[i] == SHALE_OK) {
+            bytes += out.len;
+            found++;
+            vals[i] = malloc(out.len == 0 ? 1 : out.len);
+            if (vals[i] == NULL) {
+                codes[i] = SHALE_NO_MEMORY;
+                continue;
+            }
+            if (out.len > 0)
+                memcpy(vals[i], out.data, out.len);
+            vlens[i] = out.len;
+        } else if (codes[i] != SHALE_NOT_FOUND && err != NULL && err->code == SHALE_OK) {
+            *err = e;
+        }
+    }
+    shale_buf_deinit(&out);
+    db_view_release(&rv);
+    stats_add(db->stats, TICKER_NUMBER_MULTIGET_CALLS, 1);
+    stats_add(db->stats, TICKER_NUMBER_MULTIGET_KEYS_READ, n);
+    stats_add(db->stats, TICKER_NUMBER_MULTIGET_KEYS_FOUND, found);
+    stats_add(db->stats, TICKER_NUMBER_MULTIGET_BYTES_READ, bytes);
+    return SHALE_OK;
+}
+
+/* --- snapshots ------------------------------------------------------------ */
+
+const shale_snapshot *shale_snapshot_create(shale_db *db)
+{
+    shale_snapshot *s = malloc(sizeof *s);
+    if (s == NULL)
+        return NULL;
+    shale_mutex_lock(&db->mu.lock);
+    s->seq = vset_last_sequence(db->vs);
+    /* Sequences only grow, so appending keeps the list ascending. */
+    s->prev = db->mu.snapshots.prev;
+    s->next = &db->mu.snapshots;
+    s->prev->next = s;
+    db->mu.snapshots.prev = s;
+    db->mu.num_snapshots++;
+    shale_mutex_unlock(&db->mu.lock);
+    return s;
+}
+
+void shale_snapshot_release(shale_db *db, const shale_snapshot *cs)
+{
+    if (cs == NULL)
+        return;
+    shale_snapshot *s = (shale_snapshot *)cs;
+    shale_mutex_lock(&db->mu.lock);
+    s->prev->next = s->next;
+    s->next->prev = s->prev;
+    db->mu.num_snapshots--;
+    shale_mutex_unlock(&db->mu.lock);
+    free(s);
+}
+
+uint64_t shale_snapshot_sequence(const shale_snapshot *s) { return s->seq; }

@@ -1,0 +1,436 @@
+/* lsm/db/db_write.c: the write path, RocksDB's (and LevelDB's) group commit.
+ *
+ * Writers queue under db->mu.  The writer at the head is the leader: it
+ * makes room (memtable switch, stalls), merges the batches of the writers
+ * behind it into one group, gives the group its sequence numbers, and drops
+ * the mutex to append the group to the WAL (one append, one fsync if any
+ * member asked for sync) and insert it into the memtable.  Only the leader
+ * touches the memtable, so the skiplist sees one writer at a time while
+ * readers go on without locks.  last_sequence is published after the
+ * memtable insert, so a reader never sees a half-applied group.
+ *
+ * Invariants:
+ *   1. A write is acknowledged only after its WAL record is written (and
+ *      synced when asked) and it is in the memtable.
+ *   2. After a WAL write or sync error, nothing more is acknowledged: the
+ *      error becomes the background error and every later write returns it
+ *      (a failed fsync is never retried as if it succeeded).
+ *   3. Sequence numbers are consecutive across groups: a group of count n
+ *      gets last+1 .. last+n. */
+#include "lsm/db/db_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsm/util/err.h"
+#include "lsm/version/filenames.h"
+
+#define MAX_GROUP_BYTES (1u << 20)
+
+typedef struct mem_inserter {
+    memtable *mem;
+    uint64_t keys, bytes;
+} mem_inserter;
+
+static int insert_record(void *arg, uint64_t seq, uint32_t cf, int type, slice key, slice value,
+                         shale_err *err)
+{
+    mem_inserter *ins = arg;
+    if (cf != 0)
+        return SHALE_INVALID(err, "column family %u does not exist", cf);
+    if (type != VT_VALUE && type != VT_DELETION && type != VT_SINGLE_DELETION &&
+        type != VT_MERGE && type != VT_RANGE_DELETION)
+        return SHALE_UNSUPPORTED(err, "write batch entry type 0x%02x", type);
+    ins->keys++;
+    ins->bytes += key.len + value.len;
+    return mem_add(ins->mem, seq, type, key, value, err);
+}
+
+int db_apply_batch(memtable *mem, slice rep, uint64_t *keys, shale_err *err)
+{
+    mem_inserter ins = {mem, 0, 0};
+    wb_handler h = {.record = insert_record};
+    int rc = wb_iterate(rep, &h, &ins, err);
+    *keys = ins.keys;
+    return rc;
+}
+
+/* Slows or stops writes as RocksDB does: a 1 ms delay per write while L0
+ * has level0_slowdown_writes_trigger files, a wait while it has
+ * level0_stop_writes_trigger or too many memtables wait for flush.
+ * REQUIRES: mu held; may drop it. */
+static int make_room_locked(shale_db *db, bool force, shale_err *err) SHALE_REQUIRES(db->mu.lock)
+{
+    bool allow_delay = !force;
+    for (;;) {
+        if (db->mu.bg_err.code != SHALE_OK)
+            return shale_err_copy(err, &db->mu.bg_err);
+        if (db->mu.shutting_down)
+            return SHALE_ERR(err, SHALE_SHUTDOWN, "database is closing");
+        version *v = vset_current(db->vs);
+        int l0 = (int)version_num_files(v, 0);
+        uint64_t t0 = db->env->ops->now_micros(db->env);
+        if (allow_delay && l0 >= db->opts.level0_slowdown_writes_trigger &&
+            !db->opts.disable_auto_compactions) {
+            db->mu.write_delayed = true;
+            shale_mutex_unlock(&db->mu.lock);
+            db->env->ops->sleep_micros(db->env, 1000);
+            shale_mutex_lock(&db->mu.lock);
+            allow_delay = false;
+            db->mu.stall_micros += db->env->ops->now_micros(db->env) - t0;
+            db->mu.stall_count++;
+            continue;
+        }
+        db->mu.write_delayed = false;
+        if (!force && mem_approximate_memory_usage(db->mu.mem) < db->opts.write_buffer_size)
+            return SHALE_OK;
+        bool too_many_imm = db->mu.n_imm >= db->opts.max_write_buffer_number - 1 ||
+                            db->mu.n_imm >= DB_MAX_IMM;
+        bool l0_stop = l0 >= db->opts.level0_stop_writes_trigger &&
+                       !db->opts.disable_auto_compactions;
+        if (too_many_imm || l0_stop) {
+            db->mu.write_stopped = true;
+            db_maybe_schedule_locked(db);
+            shale_cond_wait(&db->mu.bg_cv, &db->mu.lock);
+            db->mu.write_stopped = false;
+            db->mu.stall_micros += db->env->ops->now_micros(db->env) - t0;
+            db->mu.stall_count++;
+            continue;
+        }
+        int rc = db_switch_memtable_locked(db, err);
+        if (rc != SHALE_OK)
+            return rc;
+        force = false;
+    }
+}
+
+int db_switch_memtable_locked(shale_db *db, shale_err *err)
+{
+    shale_mutex_assert_held(&db->mu.lock);
+    memtable *fresh = NULL;
+    shale_file *f = NULL;
+    log_writer *lw = NULL;
+    uint64_t number = vset_new_file_number(db->vs);
+    db_pending_output_add_locked(db, number);
+    shale_mutex_unlock(&db->mu.lock);
+    char *path = filename_path(db->name, FILE_WAL, number);
+    int rc = path == NULL ? SHALE_NOMEM(err) : shale_env_open_write(db->env, path, &f, err);
+    if (rc == SHALE_OK)
+        rc = log_writer_open(f, number, false, 0, &lw, err);
+    if (rc == SHALE_OK)
+        rc = mem_new(&fresh, err);
+    free(path);
+    shale_mutex_lock(&db->mu.lock);
+    db_pending_output_remove_locked(db, number);
+    if (rc != SHALE_OK) {
+        log_writer_close(lw, NULL);
+        shale_file_close(f, NULL);
+        return rc;
+    }
+    /* The old WAL's bytes are all written (appends go straight to the
+     * file); it stays until the memtable it holds is flushed. */
+    log_writer_close(db->mu.log, NULL);
+    shale_file_close(db->mu.logfile, NULL);
+    db->mu.log = lw;
+    db->mu.logfile = f;
+    db->mu.imm[db->mu.n_imm].mem = db->mu.mem;
+    db->mu.imm[db->mu.n_imm].log_number = db->mu.mem_log_number;
+    db->mu.n_imm++;
+    db->mu.mem = fresh;
+    db->mu.mem_log_number = number;
+    db_maybe_schedule_locked(db);
+    return SHALE_OK;
+}
+
+/* Collects the writers behind the leader into db->mu.group (or uses the
+ * leader's batch alone); returns the last writer of the group. */
+static db_writer *build_group_locked(shale_db *db, db_writer *leader, write_batch **out,
+                                     bool *sync, shale_err *err) SHALE_REQUIRES(db->mu.lock)
+{
+    db_writer *last = leader;
+    *out = leader->batch;
+    *sync = leader->sync;
+    size_t size = wb_data_size(leader->batch);
+    for (db_writer *w = leader->next; w != NULL; w = w->next) {
+        if (w->batch == NULL || (w->sync && !leader->sync) || w->disable_wal != leader->disable_wal ||
+            size + wb_data_size(w->batch) > MAX_GROUP_BYTES)
+            break;
+        if (*out == leader->batch) {
+            wb_clear(&db->mu.group);
+            if (wb_append(&db->mu.group, leader->batch, err) != SHALE_OK)
+                return leader;
+            *out = &db->mu.group;
+        }
+        if (wb_append(&db->mu.group, w->batch, err) != SHALE_OK)
+            break;
+        size += wb_data_size(w->batch);
+        last = w;
+    }
+    return last;
+}
+
+/* WAL append (and sync), then the memtable.  Runs without mu. */
+static int commit_group(shale_db *db, log_writer *lw, memtable *mem, write_batch *group, bool sync,
+                        bool disable_wal, bool *wal_failed, shale_err *err)
+{
+    *wal_failed = false;
+    slice rep = wb_data(group);
+    if (!disable_wal) {
+        int rc = log_writer_add_record(lw, rep, err);
+        if (rc == SHALE_OK && sync) {
+            uint64_t t0 = db->env->ops->now_micros(db->env);
+            rc = log_writer_sync(lw, err);
+            stats_record(db->stats, HIST_WAL_FILE_SYNC_MICROS,
+                         db->env->ops->now_micros(db->env) - t0);
+            stats_add(db->stats, TICKER_WAL_FILE_SYNCED, 1);
+        }
+        if (rc != SHALE_OK) {
+            *wal_failed = true;
+            return rc;
+        }
+        stats_add(db->stats, TICKER_WAL_FILE_BYTES, rep.len);
+    }
+    uint64_t keys = 0;
+    int rc = db_apply_batch(mem, rep, &keys, err);
+    stats_add(db->stats, TICKER_NUMBER_KEYS_WRITTEN, keys);
+    stats_add(db->stats, TICKER_BYTES_WRITTEN, rep.len);
+    return rc;
+}
+
+static void finish_group_locked(shale_db *db, db_writer *leader, db_writer *last, int rc,
+                                const shale_err *e) SHALE_REQUIRES(db->mu.lock)
+{
+    for (;;) {
+        db_writer *w = db->mu.writers_head;
+        db->mu.writers_head = w->next;
+        if (db->mu.writers_head == NULL)
+            db->mu.writers_tail = NULL;
+        if (w != leader) {
+            w->status = rc;
+            if (e != NULL)
+                w->err = *e;
+            w->done = true;
+            shale_cond_signal(&w->cv);
+        }
+        if (w == last)
+            break;
+    }
+    if (db->mu.writers_head != NULL)
+        shale_cond_signal(&db->mu.writers_head->cv);
+}
+
+int db_write_batch(shale_db *db, const shale_write_options *wo, write_batch *b, shale_err *err)
+{
+    shale_write_options defaults;
+    if (wo == NULL) {
+        write_options_init(&defaults);
+        wo = &defaults;
+    }
+    uint64_t t0 = db->env->ops->now_micros(db->env);
+    db_writer w = {.batch = b, .sync = wo->sync, .disable_wal = wo->disable_wal};
+    shale_cond_init(&w.cv);
+    shale_mutex_lock(&db->mu.lock);
+    if (db->mu.writers_tail != NULL)
+        db->mu.writers_tail->next = &w;
+    else
+        db->mu.writers_head = &w;
+    db->mu.writers_tail = &w;
+    while (!w.done && db->mu.writers_head != &w)
+        shale_cond_wait(&w.cv, &db->mu.lock);
+    if (w.done) {
+        shale_mutex_unlock(&db->mu.lock);
+        shale_cond_deinit(&w.cv);
+        stats_add(db->stats, TICKER_WRITE_DONE_BY_OTHER, 1);
+        return shale_err_copy(err, &w.err) == SHALE_OK ? w.status : w.status;
+    }
+    shale_err e = {0};
+    int rc = make_room_locked(db, false, &e);
+    db_writer *last = &w;
+    if (rc == SHALE_OK && wb_count(b) > 0) {
+        write_batch *group = NULL;
+        bool sync = false;
+        last = build_group_locked(db, &w, &group, &sync, &e);
+        uint64_t seq = vset_last_sequence(db->vs) + 1;
+        wb_set_sequence(group, seq);
+        uint32_t count = wb_count(group);
+        log_writer *lw = db->mu.log;
+        memtable *mem = db->mu.mem;
+        bool wal_failed = false;
+        shale_mutex_unlock(&db->mu.lock);
+        rc = commit_group(db, lw, mem, group, sync, wo->disable_wal, &wal_failed, &e);
+        shale_mutex_lock(&db->mu.lock);
+        if (wal_failed)
+            db_set_bg_error_locked(db, &e);
+        if (rc == SHALE_OK) {
+            vset_set_last_sequence(db->vs, seq + count - 1);
+            if (wo->disable_wal)
+                db->mu.unlogged_writes = true;
+            db->mu.user_writes++;
+            db->mu.ingest_bytes += wb_data_size(group);
+            if (!wo->disable_wal) {
+                db->mu.wal_bytes += wb_data_size(group);
+                db->mu.wal_syncs += sync;
+            }
+        }
+        if (group == &db->mu.group)
+            wb_clear(&db->mu.group);
+    }
+    finish_group_locked(db, &w, last, rc, rc == SHALE_OK ? NULL : &e);
+    shale_mutex_unlock(&db->mu.lock);
+    shale_cond_deinit(&w.cv);
+    stats_add(db->stats, TICKER_WRITE_DONE_BY_SELF, 1);
+    if (!wo->disable_wal)
+        stats_add(db->stats, TICKER_WRITE_WITH_WAL, 1);
+    stats_record(db->stats, HIST_DB_WRITE, db->env->ops->now_micros(db->env) - t0);
+    return rc == SHALE_OK ? SHALE_OK : shale_err_copy(err, &e);
+}
+
+void db_enter_write_exclusive_locked(shale_db *db, db_writer *w)
+{
+    shale_mutex_assert_held(&db->mu.lock);
+    memset(w, 0, sizeof *w);
+    shale_cond_init(&w->cv);
+    if (db->mu.writers_tail != NULL)
+        db->mu.writers_tail->next = w;
+    else
+        db->mu.writers_head = w;
+    db->mu.writers_tail = w;
+    while (db->mu.writers_head != w)
+        shale_cond_wait(&w->cv, &db->mu.lock);
+}
+
+void db_exit_write_exclusive_locked(shale_db *db, db_writer *w)
+{
+    shale_mutex_assert_held(&db->mu.lock);
+    finish_group_locked(db, w, w, SHALE_OK, NULL);
+    shale_cond_deinit(&w->cv);
+}
+
+/* --- public batch and write API ------------------------------------------ */
+
+struct shale_write_batch {
+    write_batch wb;
+};
+
+shale_write_batch *shale_write_batch_new(void)
+{
+    shale_write_batch *b = malloc(sizeof *b);
+    if (b != NULL && wb_init(&b->wb, NULL) != SHALE_OK) {
+        free(b);
+        b = NULL;
+    }
+    return b;
+}
+
+void shale_write_batch_free(shale_write_batch *b)
+{
+    if (b == NULL)
+        return;
+    wb_deinit(&b->wb);
+    free(b);
+}
+
+int shale_write_batch_put(shale_write_batch *b, const char *key, size_t klen, const char *val,
+                          size_t vlen, shale_err *err)
+{
+    return wb_put(&b->wb, 0, slice_make(key, klen), slice_make(val, vlen), err);
+}
+
+int shale_write_batch_delete(shale_write_batch *b, const char *key, size_t klen, shale_err *err)
+{
+    return wb_delete(&b->wb, 0, slice_make(key, klen), err);
+}
+
+int shale_write_batch_single_delete(shale_write_batch *b, const char *key, size_t klen,
+                                    shale_err *err)
+{
+    return wb_single_delete(&b->wb, 0, slice_make(key, klen), err);
+}
+
+int shale_write_batch_delete_range(shale_write_batch *b, const char *begin, size_t blen,
+                                   const char *end, size_t elen, shale_err *err)
+{
+    return wb_delete_range(&b->wb, 0, slice_make(begin, blen), slice_make(end, elen), err);
+}
+
+void shale_write_batch_clear(shale_write_batch *b) { wb_clear(&b->wb); }
+
+int shale_write_batch_count(const shale_write_batch *b) { return (int)wb_count(&b->wb); }
+
+const char *shale_write_batch_data(const shale_write_batch *b, size_t *size)
+{
+    slice s = wb_data(&b->wb);
+    *size = s.len;
+    return s.data;
+}
+
+typedef struct iterate_ctx {
+    void *state;
+    void (*put)(void *, const char *, size_t, const char *, size_t);
+    void (*del)(void *, const char *, size_t);
+} iterate_ctx;
+
+static int iterate_record(void *arg, uint64_t seq, uint32_t cf, int type, slice key, slice value,
+                          shale_err *err)
+{
+    iterate_ctx *c = arg;
+    if (type == VT_VALUE && c->put != NULL)
+        c->put(c->state, key.data, key.len, value.data, value.len);
+    else if ((type == VT_DELETION || type == VT_SINGLE_DELETION) && c->del != NULL)
+        c->del(c->state, key.data, key.len);
+    return SHALE_OK;
+}
+
+int shale_write_batch_iterate(const shale_write_batch *b, void *state,
+                              void (*put)(void *, const char *, size_t, const char *, size_t),
+                              void (*del)(void *, const char *, size_t), shale_err *err)
+{
+    iterate_ctx c = {state, put, del};
+    wb_handler h = {.record = iterate_record};
+    return wb_iterate(wb_data(&b->wb), &h, &c, err);
+}
+
+int shale_write(shale_db *db, const shale_write_options *wo, shale_write_batch *batch,
+                shale_err *err)
+{
+    return db_write_batch(db, wo, &batch->wb, err);
+}
+
+/* A one-record batch on the stack-free path: the common put/delete calls. */
+static int write_one(shale_db *db, const shale_write_options *wo, int type, slice key, slice val,
+                     shale_err *err)
+{
+    write_batch b;
+    int rc = wb_init(&b, err);
+    if (rc != SHALE_OK)
+        return rc;
+    if (type == VT_VALUE)
+        rc = wb_put(&b, 0, key, val, err);
+    else if (type == VT_DELETION)
+        rc = wb_delete(&b, 0, key, err);
+    else
+        rc = wb_single_delete(&b, 0, key, err);
+    if (rc == SHALE_OK)
+        rc = db_write_batch(db, wo, &b, err);
+    wb_deinit(&b);
+    return rc;
+}
+
+int shale_put(shale_db *db, const shale_write_options *wo, const char *key, size_t klen,
+              const char *val, size_t vlen, shale_err *err)
+{
+    return write_one(db, wo, VT_VALUE, slice_make(key, klen), slice_make(val, vlen), err);
+}
+
+int shale_delete(shale_db *db, const shale_write_options *wo, const char *key, size_t klen,
+                 shale_err *err)
+{
+    return write_one(db, wo, VT_DELETION, slice_make(key, klen), slice_make(NULL, 0), err);
+}
+
+int shale_single_delete(shale_db *db, const shale_write_options *wo, const char *key, size_t klen,
+                        shale_err *err)
+{
+    return write_one(db, wo, VT_SINGLE_DELETION, slice_make(key, klen), slice_make(NULL, 0),
+                     err);
+}
