@@ -374,10 +374,10 @@ void db_delete_obsolete_files(shale_db *db)
         k.log_number = db->mu.imm[0].log_number;
     k.manifest = vset_manifest_file_number(db->vs);
     k.pending = malloc((db->mu.n_pending + 1) * sizeof *k.pending);
-    if (k.pending != NULL) {
+    if (k.pending != NULL && db->mu.n_pending > 0) {
         memcpy(k.pending, db->mu.pending_outputs, db->mu.n_pending * sizeof *k.pending);
-        k.n_pending = db->mu.n_pending;
     }
+    k.n_pending = k.pending != NULL ? db->mu.n_pending : 0;
     shale_mutex_unlock(&db->mu.lock);
     char **names = NULL;
     size_t n = 0;

@@ -317,6 +317,8 @@ static int open_steps(shale_db *db, shale_err *err)
     if (rc != SHALE_OK)
         return rc;
     logger_open(db->env, db->name, db->opts.info_log_level, &db->log, NULL);
+    logger_header(db->log, "RocksDB version: 7.8.3 (shale %s)", shale_version());
+    options_log_dump(db->log, &db->opts);
     make_session_id(db);
     vset_options vo;
     vset_options_default(&vo);

@@ -22,23 +22,6 @@ static uint64_t all_mem_bytes_locked(shale_db *db) SHALE_REQUIRES(db->mu.lock)
     return n;
 }
 
-static uint64_t estimate_num_keys_locked(shale_db *db) SHALE_REQUIRES(db->mu.lock)
-{
-    uint64_t entries = mem_num_entries(db->mu.mem), deletes = mem_num_deletes(db->mu.mem);
-    for (int i = 0; i < db->mu.n_imm; i++) {
-        entries += mem_num_entries(db->mu.imm[i].mem);
-        deletes += mem_num_deletes(db->mu.imm[i].mem);
-    }
-    version *v = vset_current(db->vs);
-    for (int l = 0; l < v->num_levels; l++)
-        for (size_t i = 0; i < v->n_files[l]; i++) {
-            entries += v->files[l][i]->num_entries;
-            deletes += v->files[l][i]->num_deletions;
-        }
-    /* RocksDB: entries - 2 * deletes, as a deletion also hides a key. */
-    return entries > 2 * deletes ? entries - 2 * deletes : 0;
-}
-
 /* Integer properties.  true and *v for a known name.  REQUIRES: mu held. */
 static bool int_property_locked(shale_db *db, const char *name, uint64_t *v)
     SHALE_REQUIRES(db->mu.lock)
@@ -79,7 +62,7 @@ static bool int_property_locked(shale_db *db, const char *name, uint64_t *v)
         imm_deletes += mem_num_deletes(db->mu.imm[k].mem);
     }
     switch (i) {
-    case 0: *v = estimate_num_keys_locked(db); break;
+    case 0: return false;   /* answered by estimate_num_keys(), without the mutex */
     case 1: *v = mem_approximate_memory_usage(db->mu.mem); break;
     case 2: case 3: *v = all_mem_bytes_locked(db); break;
     case 4: *v = (uint64_t)db->mu.n_imm; break;
@@ -110,8 +93,43 @@ static bool int_property_locked(shale_db *db, const char *name, uint64_t *v)
     return true;
 }
 
+/* rocksdb.estimate-num-keys: entries - 2 * deletions over memtables and
+ * files.  Files recovered from a MANIFEST carry no counts, so their table
+ * properties are read through the table cache, without the mutex. */
+static uint64_t estimate_num_keys(shale_db *db)
+{
+    shale_mutex_lock(&db->mu.lock);
+    uint64_t entries = mem_num_entries(db->mu.mem), deletes = mem_num_deletes(db->mu.mem);
+    for (int i = 0; i < db->mu.n_imm; i++) {
+        entries += mem_num_entries(db->mu.imm[i].mem);
+        deletes += mem_num_deletes(db->mu.imm[i].mem);
+    }
+    version *v = vset_current(db->vs);
+    version_ref(v);
+    shale_mutex_unlock(&db->mu.lock);
+    for (int l = 0; l < v->num_levels; l++)
+        for (size_t i = 0; i < v->n_files[l]; i++) {
+            file_meta *f = v->files[l][i];
+            sst_reader *r = NULL;
+            if (f->num_entries > 0 || tc_get(db->tcache, f->number, f->file_size, &r, NULL) != SHALE_OK) {
+                entries += f->num_entries;
+                deletes += f->num_deletions;
+                continue;
+            }
+            entries += sst_reader_props(r)->num_entries;
+            deletes += sst_reader_props(r)->num_deletions;
+            sst_reader_unref(r);
+        }
+    version_unref(v);
+    return entries > 2 * deletes ? entries - 2 * deletes : 0;
+}
+
 bool shale_get_int_property(shale_db *db, const char *name, uint64_t *v)
 {
+    if (strcmp(name, "rocksdb.estimate-num-keys") == 0) {
+        *v = estimate_num_keys(db);
+        return true;
+    }
     shale_mutex_lock(&db->mu.lock);
     bool ok = int_property_locked(db, name, v);
     shale_mutex_unlock(&db->mu.lock);
@@ -180,7 +198,7 @@ static void compaction_stats_locked(shale_db *db, shale_buf *out) SHALE_REQUIRES
         for (int i = 0; i < v->num_levels - 1; i++)
             if (v->compaction_level[i] == l)
                 score = v->compaction_score[i];
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "L%d", l);
         stats_row(out, name, files, busy, version_level_bytes(v, l), score, s);
         sum.micros += s->micros;
@@ -226,6 +244,13 @@ char *shale_get_property(shale_db *db, const char *name)
         (void)version_debug_string(vset_current(db->vs), false, &out, NULL);
     } else if (strcmp(name, "rocksdb.dbstats") == 0) {
         compaction_stats_locked(db, &out);
+    } else if (strcmp(name, "rocksdb.estimate-num-keys") == 0) {
+        shale_mutex_unlock(&db->mu.lock);
+        v = estimate_num_keys(db);
+        shale_mutex_lock(&db->mu.lock);
+        char num[32];
+        snprintf(num, sizeof num, "%llu", (unsigned long long)v);
+        shale_buf_append_str(&out, num);
     } else if (int_property_locked(db, name, &v)) {
         char num[32];
         snprintf(num, sizeof num, "%llu", (unsigned long long)v);

@@ -35,7 +35,7 @@ enum field {
     F_MAX_BACKGROUND_JOBS, F_WAL_RECOVERY_MODE, F_INFO_LOG_LEVEL, F_MAX_MANIFEST_FILE_SIZE,
     F_DELAYED_WRITE_RATE,
     /* CFOptions */
-    F_WRITE_BUFFER_SIZE, F_MAX_WRITE_BUFFER_NUMBER, F_MIN_WRITE_BUFFER_NUMBER_TO_MERGE,
+    F_WRITE_BUFFER_SIZE, F_ARENA_BLOCK_SIZE, F_MAX_WRITE_BUFFER_NUMBER, F_MIN_WRITE_BUFFER_NUMBER_TO_MERGE,
     F_LEVEL0_FILE_NUM_COMPACTION_TRIGGER, F_LEVEL0_SLOWDOWN_WRITES_TRIGGER,
     F_LEVEL0_STOP_WRITES_TRIGGER, F_MAX_BYTES_FOR_LEVEL_BASE, F_MAX_BYTES_FOR_LEVEL_MULTIPLIER,
     F_TARGET_FILE_SIZE_BASE, F_TARGET_FILE_SIZE_MULTIPLIER, F_NUM_LEVELS, F_COMPRESSION,
@@ -59,6 +59,9 @@ typedef struct ini_line {
 
 #define FX(n, v) {n, v, F_FIXED}
 #define SH(n, f) {n, NULL, f}
+#define COMPRESSION_OPTS                                                                   \
+    "{max_dict_buffer_bytes=0;enabled=false;max_dict_bytes=0;parallel_threads=1;"          \
+    "zstd_max_train_bytes=0;level=32767;use_zstd_dict_trainer=true;strategy=0;window_bits=-14;}"
 
 static const ini_line db_section[] = {
     FX("compaction_readahead_size", "0"),
@@ -143,7 +146,7 @@ static const ini_line db_section[] = {
     SH("info_log_level", F_INFO_LOG_LEVEL),
 };
 static const ini_line cf_section[] = {
-    FX("compression_opts", "{max_dict_buffer_bytes=0;enabled=false;max_dict_bytes=0;parallel_threads=1;zstd_max_train_bytes=0;level=32767;use_zstd_dict_trainer=true;strategy=0;window_bits=-14;}"),
+    FX("compression_opts", COMPRESSION_OPTS),
     FX("memtable_protection_bytes_per_key", "0"),
     SH("target_file_size_multiplier", F_TARGET_FILE_SIZE_MULTIPLIER),
     FX("report_bg_io_stats", "false"),
@@ -152,7 +155,7 @@ static const ini_line cf_section[] = {
     FX("max_successive_merges", "0"),
     SH("max_write_buffer_number", F_MAX_WRITE_BUFFER_NUMBER),
     FX("prefix_extractor", "nullptr"),
-    FX("bottommost_compression_opts", "{max_dict_buffer_bytes=0;enabled=false;max_dict_bytes=0;parallel_threads=1;zstd_max_train_bytes=0;level=32767;use_zstd_dict_trainer=true;strategy=0;window_bits=-14;}"),
+    FX("bottommost_compression_opts", COMPRESSION_OPTS),
     FX("paranoid_file_checks", "false"),
     FX("blob_garbage_collection_force_threshold", "1.000000"),
     FX("enable_blob_files", "false"),
@@ -161,7 +164,7 @@ static const ini_line cf_section[] = {
     FX("inplace_update_num_locks", "10000"),
     FX("blob_compaction_readahead_size", "0"),
     FX("ignore_max_compaction_bytes_for_input", "true"),
-    FX("arena_block_size", "1048576"),
+    SH("arena_block_size", F_ARENA_BLOCK_SIZE),
     SH("level0_stop_writes_trigger", F_LEVEL0_STOP_WRITES_TRIGGER),
     FX("blob_compression_type", "kNoCompression"),
     SH("level0_slowdown_writes_trigger", F_LEVEL0_SLOWDOWN_WRITES_TRIGGER),
@@ -176,14 +179,18 @@ static const ini_line cf_section[] = {
     FX("memtable_whole_key_filtering", "false"),
     SH("max_bytes_for_level_base", F_MAX_BYTES_FOR_LEVEL_BASE),
     FX("last_level_temperature", "kUnknown"),
-    FX("compaction_options_fifo", "{allow_compaction=false;age_for_warm=0;max_table_files_size=1073741824;}"),
+    FX("compaction_options_fifo",
+       "{allow_compaction=false;age_for_warm=0;max_table_files_size=1073741824;}"),
     SH("max_bytes_for_level_multiplier", F_MAX_BYTES_FOR_LEVEL_MULTIPLIER),
     SH("compression_per_level", F_COMPRESSION_PER_LEVEL),
     FX("max_bytes_for_level_multiplier_additional", "1:1:1:1:1:1:1"),
     FX("max_sequential_skip_in_iterations", "8"),
     FX("prepopulate_blob_cache", "kDisable"),
     SH("compression", F_COMPRESSION),
-    FX("compaction_options_universal", "{incremental=false;compression_size_percent=-1;allow_trivial_move=false;max_size_amplification_percent=200;max_merge_width=4294967295;stop_style=kCompactionStopStyleTotalSize;min_merge_width=2;size_ratio=1;}"),
+    FX("compaction_options_universal",
+       "{incremental=false;compression_size_percent=-1;allow_trivial_move=false;"
+       "max_size_amplification_percent=200;max_merge_width=4294967295;"
+       "stop_style=kCompactionStopStyleTotalSize;min_merge_width=2;size_ratio=1;}"),
     FX("blob_garbage_collection_age_cutoff", "0.250000"),
     FX("ttl", "2592000"),
     FX("periodic_compaction_seconds", "0"),
@@ -244,13 +251,15 @@ static const ini_line table_section[] = {
     FX("optimize_filters_for_memory", "false"),
     FX("detect_filter_construct_corruption", "false"),
     SH("format_version", F_FORMAT_VERSION),
-    FX("metadata_cache_options", "{unpartitioned_pinning=kFallback;partition_pinning=kFallback;top_level_index_pinning=kFallback;}"),
+    FX("metadata_cache_options", "{unpartitioned_pinning=kFallback;partition_pinning=kFallback;"
+                                 "top_level_index_pinning=kFallback;}"),
     FX("read_amp_bytes_per_bit", "0"),
     FX("enable_index_compression", "true"),
 };
 
 #undef FX
 #undef SH
+#undef COMPRESSION_OPTS
 
 static const char *const compression_names[] = {
     "kNoCompression", "kSnappyCompression", "kZlibCompression", "kBZip2Compression",
@@ -326,7 +335,9 @@ static void db_value(shale_buf *b, const shale_options *o, int field)
     case F_PARANOID_CHECKS: shale_buf_append_str(b, bool_str(o->paranoid_checks)); break;
     case F_MAX_OPEN_FILES: bprintf(b, "%d", o->max_open_files); break;
     case F_MAX_BACKGROUND_JOBS: bprintf(b, "%d", o->max_background_jobs); break;
-    case F_WAL_RECOVERY_MODE: shale_buf_append_str(b, wal_recovery_ini_name(o->wal_recovery_mode)); break;
+    case F_WAL_RECOVERY_MODE:
+        shale_buf_append_str(b, wal_recovery_ini_name(o->wal_recovery_mode));
+        break;
     case F_INFO_LOG_LEVEL: {
         const char *name = logger_level_name(o->info_log_level);
         shale_buf_append_str(b, name != NULL ? name : "INFO_LEVEL");
@@ -342,21 +353,32 @@ static void cf_value(shale_buf *b, const shale_options *o, int field)
 {
     switch (field) {
     case F_WRITE_BUFFER_SIZE: bprintf(b, "%zu", o->write_buffer_size); break;
+    case F_ARENA_BLOCK_SIZE:   /* RocksDB's sanitized default: min(1 MiB, write buffer / 8) */
+        bprintf(b, "%zu", o->write_buffer_size / 8 < 1048576 ? o->write_buffer_size / 8 : 1048576);
+        break;
     case F_MAX_WRITE_BUFFER_NUMBER: bprintf(b, "%d", o->max_write_buffer_number); break;
-    case F_MIN_WRITE_BUFFER_NUMBER_TO_MERGE: bprintf(b, "%d", o->min_write_buffer_number_to_merge); break;
+    case F_MIN_WRITE_BUFFER_NUMBER_TO_MERGE:
+        bprintf(b, "%d", o->min_write_buffer_number_to_merge);
+        break;
     case F_LEVEL0_FILE_NUM_COMPACTION_TRIGGER:
         bprintf(b, "%d", o->level0_file_num_compaction_trigger);
         break;
-    case F_LEVEL0_SLOWDOWN_WRITES_TRIGGER: bprintf(b, "%d", o->level0_slowdown_writes_trigger); break;
+    case F_LEVEL0_SLOWDOWN_WRITES_TRIGGER:
+        bprintf(b, "%d", o->level0_slowdown_writes_trigger);
+        break;
     case F_LEVEL0_STOP_WRITES_TRIGGER: bprintf(b, "%d", o->level0_stop_writes_trigger); break;
     case F_MAX_BYTES_FOR_LEVEL_BASE: bprintf(b, "%" PRIu64, o->max_bytes_for_level_base); break;
-    case F_MAX_BYTES_FOR_LEVEL_MULTIPLIER: bprintf(b, "%f", o->max_bytes_for_level_multiplier); break;
+    case F_MAX_BYTES_FOR_LEVEL_MULTIPLIER:
+        bprintf(b, "%f", o->max_bytes_for_level_multiplier);
+        break;
     case F_TARGET_FILE_SIZE_BASE: bprintf(b, "%" PRIu64, o->target_file_size_base); break;
     case F_TARGET_FILE_SIZE_MULTIPLIER: bprintf(b, "%d", o->target_file_size_multiplier); break;
     case F_NUM_LEVELS: bprintf(b, "%d", o->num_levels); break;
     case F_COMPRESSION: shale_buf_append_str(b, compression_ini_name(o->compression)); break;
     case F_COMPRESSION_PER_LEVEL: compression_list_value(b, o); break;
-    case F_DISABLE_AUTO_COMPACTIONS: shale_buf_append_str(b, bool_str(o->disable_auto_compactions)); break;
+    case F_DISABLE_AUTO_COMPACTIONS:
+        shale_buf_append_str(b, bool_str(o->disable_auto_compactions));
+        break;
     default: break;
     }
 }
@@ -735,7 +757,9 @@ static const char *dump_value(const logger *lg, const shale_options *o, int fiel
     case F_PTR_LOG: snprintf(buf, n, "%p", (const void *)lg); return buf;
     case F_PTR_STATS: snprintf(buf, n, "%p", (void *)o->stats); return buf;
     case F_NIL: return "(nil)";
-    case F_MAX_MANIFEST_FILE_SIZE: snprintf(buf, n, "%" PRIu64, o->max_manifest_file_size); return buf;
+    case F_MAX_MANIFEST_FILE_SIZE:
+        snprintf(buf, n, "%" PRIu64, o->max_manifest_file_size);
+        return buf;
     case F_DELAYED_WRITE_RATE: snprintf(buf, n, "%" PRIu64, o->delayed_write_rate); return buf;
     case F_WAL_RECOVERY_MODE: snprintf(buf, n, "%d", o->wal_recovery_mode); return buf;
     case F_MAX_BACKGROUND_JOBS: snprintf(buf, n, "%d", o->max_background_jobs); return buf;
@@ -773,7 +797,8 @@ static void dump_table_factory(logger *lg, const shale_options *o, const dump_li
                   "           table_factory options:   flush_block_policy_factory: "
                   "FlushBlockBySizePolicyFactory\n  cache_index_and_filter_blocks: %d\n"
                   "  cache_index_and_filter_blocks_with_high_priority: 1\n"
-                  "  pin_l0_filter_and_index_blocks_in_cache: 0\n  pin_top_level_index_and_filter: 1\n"
+                  "  pin_l0_filter_and_index_blocks_in_cache: 0\n"
+                  "  pin_top_level_index_and_filter: 1\n"
                   "  index_type: 0\n  data_block_index_type: 0\n  index_shortening: 1\n"
                   "  data_block_hash_table_util_ratio: 0.750000\n  checksum: %d\n"
                   "  no_block_cache: 0\n  block_cache: %p\n  block_cache_name: LRUCache\n"
@@ -806,9 +831,11 @@ static void dump_rows(logger *lg, const shale_options *o, const dump_line *rows,
             dump_compression(lg, o, d);
         else if (d->field == F_TABLE_FACTORY)
             dump_table_factory(lg, o, d);
+        else if (d->field == F_FIXED)
+            logger_header(lg, "%*s: %s", d->width, d->label, d->fixed);
         else
             logger_header(lg, "%*s: %s", d->width, d->label,
-                          d->field == F_FIXED ? d->fixed : dump_value(lg, o, d->field, buf, sizeof buf));
+                          dump_value(lg, o, d->field, buf, sizeof buf));
     }
 }
 
@@ -817,7 +844,8 @@ static void dump_support(logger *lg)
 {
     static const struct { const char *name; int type; } kinds[] = {
         {"kZSTD", COMPRESSION_ZSTD}, {"kXpressCompression", COMPRESSION_XPRESS},
-        {"kBZip2Compression", COMPRESSION_BZIP2}, {"kZSTDNotFinalCompression", COMPRESSION_ZSTD_NOT_FINAL},
+        {"kBZip2Compression", COMPRESSION_BZIP2},
+        {"kZSTDNotFinalCompression", COMPRESSION_ZSTD_NOT_FINAL},
         {"kLZ4Compression", COMPRESSION_LZ4}, {"kZlibCompression", COMPRESSION_ZLIB},
         {"kLZ4HCCompression", COMPRESSION_LZ4HC}, {"kSnappyCompression", COMPRESSION_SNAPPY},
     };

@@ -593,7 +593,8 @@ int vset_live_files(vset *vs, uint64_t **numbers, size_t *count, shale_err *err)
     shale_mutex_unlock(&l->mu);
     if (cap != 0 && out == NULL)
         return SHALE_NOMEM(err);
-    qsort(out, n, sizeof *out, cmp_u64);
+    if (n > 1)
+        qsort(out, n, sizeof *out, cmp_u64);
     size_t u = 0;
     for (size_t i = 0; i < n; i++)
         if (u == 0 || out[u - 1] != out[i])

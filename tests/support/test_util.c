@@ -72,7 +72,8 @@ char *test_read_file(const char *path, size_t *len)
     fclose(f);
     if (buf != NULL) {
         buf[n] = '\0';
-        *len = n;
+        if (len != NULL)
+            *len = n;
     }
     return buf;
 }
