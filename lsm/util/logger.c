@@ -20,7 +20,7 @@ struct logger {
     shale_env *env;       /* immutable after open */
     int level;            /* immutable after open */
     shale_mutex mu;       /* serializes appends to file */
-    shale_file *file SHALE_PT_GUARDED_BY(mu);
+    shale_file *file;     /* appends under mu */
 };
 
 /* Room for the timestamp, thread id, level tag and "[file:line] " tag. */
