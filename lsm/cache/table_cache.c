@@ -85,6 +85,8 @@ static int open_table(table_cache *tc, uint64_t file_number, uint64_t file_size,
     if (n < 0 || (size_t)n >= sizeof path)
         return SHALE_INVALID(err, "table path too long in %s", tc->dir);
     int rc = sst_reader_open(tc->env, path, &tc->ropts, out, err);
+    if (rc == SHALE_NOT_FOUND)   /* a version names it: a missing file is damage, not absence */
+        return SHALE_CORRUPT(err, "missing table file %s", path);
     if (rc != SHALE_OK)
         return rc;
     uint64_t actual = sst_reader_file_size(*out);

@@ -127,6 +127,8 @@ int db_build_level0(shale_db *db, memtable *mem, uint64_t number, const uint64_t
     }
     if (rc == SHALE_OK)
         rc = tout_finish(&out, edit, &added, bytes, err);
+    if (rc == SHALE_OK && added)   /* the SST's name is durable before a MANIFEST names it */
+        rc = db->env->ops->sync_dir(db->env, db->name, err);
 done:
     if (rc != SHALE_OK && out.db != NULL)
         tout_abandon(&out);
@@ -231,6 +233,8 @@ static void manual_round_done_locked(shale_db *db, int rc, const shale_err *e)
 {
     manual_compaction *m = db->mu.manual;
     m->in_progress = false;
+    if (rc != SHALE_OK && rc != SHALE_SHUTDOWN)   /* as an automatic one: read-only */
+        db_set_bg_error_locked(db, e);
     if (rc != SHALE_OK) {
         m->status = rc;
         m->err = *e;
@@ -282,7 +286,7 @@ static void *bg_main(void *arg)
         db->mu.bg_compactions_running--;
         if (manual)
             manual_round_done_locked(db, rc, &e);
-        else if (rc != SHALE_OK)
+        else if (rc != SHALE_OK && rc != SHALE_SHUTDOWN)
             db_set_bg_error_locked(db, &e);
         shale_cond_broadcast(&db->mu.bg_cv);
         shale_mutex_unlock(&db->mu.lock);
@@ -316,6 +320,7 @@ int db_start_bg_threads(shale_db *db, shale_err *err)
 
 void db_stop_bg_threads(shale_db *db)
 {
+    atomic_store(&db->closing, true);
     shale_mutex_lock(&db->mu.lock);
     db->mu.shutting_down = true;
     shale_cond_broadcast(&db->mu.bg_cv);
@@ -367,6 +372,13 @@ void db_delete_obsolete_files(shale_db *db)
 {
     keep_set k = {0};
     shale_mutex_lock(&db->mu.lock);
+    if (db->mu.bg_err.code != SHALE_OK) {
+        /* After a failed write the MANIFEST on disk may hold more than the
+         * version in memory (a written edit whose sync failed): delete
+         * nothing until reopen settles which files are live. */
+        shale_mutex_unlock(&db->mu.lock);
+        return;
+    }
     k.next_file = vset_next_file_number(db->vs);
     int rc = vset_live_files(db->vs, &k.live, &k.n_live, NULL);
     k.log_number = vset_log_number(db->vs);

@@ -169,7 +169,7 @@ static int run_merge(job *j, compaction_iter_stats *cst, shale_err *err)
     compaction_iter *ci = NULL;
     int rc = compaction_iter_new(in, &co, &ci, err);
     for (; rc == SHALE_OK && compaction_iter_valid(ci); compaction_iter_next(ci)) {
-        if (j->db->mu.shutting_down)   /* racy read: only shortens a doomed job */
+        if (atomic_load_explicit(&j->db->closing, memory_order_relaxed))
             rc = SHALE_ERR(err, SHALE_SHUTDOWN, "database is closing");
         else
             rc = add_entry(j, compaction_iter_key(ci), compaction_iter_value(ci), err);
@@ -256,6 +256,11 @@ int db_run_compaction_locked(shale_db *db, compaction *c, shale_err *err)
     if (rc == SHALE_OK) {
         shale_mutex_unlock(&db->mu.lock);
         rc = run_merge(&j, &cst, err);
+        shale_mutex_lock(&db->mu.lock);
+    }
+    if (rc == SHALE_OK && j.files_out > 0) {   /* output names durable before the edit */
+        shale_mutex_unlock(&db->mu.lock);
+        rc = db->env->ops->sync_dir(db->env, db->name, err);
         shale_mutex_lock(&db->mu.lock);
     }
     if (rc == SHALE_OK)

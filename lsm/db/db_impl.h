@@ -23,7 +23,7 @@
 #include "lsm/cache/table_cache.h"
 #include "lsm/compaction/picker.h"
 #include "lsm/db/options.h"
-#include "lsm/db/statistics.h"
+#include "lsm/util/statistics.h"
 #include "lsm/db/write_batch.h"
 #include "lsm/log/log_writer.h"
 #include "lsm/memtable/memtable.h"
@@ -114,6 +114,7 @@ struct shale_db {
         bool unlogged_writes;      /* writes with disable_wal since open: flush at close */
     } mu;
 
+    atomic_bool closing;           /* set once at close; read without mu by long jobs */
     pthread_t bg_threads[DB_MAX_BG_THREADS];
     int n_bg_threads;
 };

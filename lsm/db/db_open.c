@@ -247,6 +247,8 @@ static int recover_wals(shale_db *db, shale_err *err)
         free(path);
     }
     if (rc == SHALE_OK)
+        rc = db->env->ops->sync_dir(db->env, db->name, err);
+    if (rc == SHALE_OK)
         rc = log_writer_open(db->mu.logfile, number, false, 0, &db->mu.log, err);
     if (rc == SHALE_OK) {
         db->mu.mem = rp.mem;
@@ -286,6 +288,33 @@ static int check_existence(shale_db *db, shale_err *err)
     return SHALE_OK;
 }
 
+/* Every SST the MANIFEST names exists with its recorded size (RocksDB
+ * checks this at open too); otherwise Corruption naming the file. */
+static int check_live_files(shale_db *db, shale_err *err)
+{
+    version *v = vset_current(db->vs);
+    for (int level = 0; level < v->num_levels; level++)
+        for (size_t i = 0; i < version_num_files(v, level); i++) {
+            file_meta *f = v->files[level][i];
+            char *path = filename_path(db->name, FILE_TABLE, f->number);
+            uint64_t size = 0;
+            int rc = path == NULL ? SHALE_NOMEM(err)
+                                  : db->env->ops->file_size(db->env, path, &size, NULL);
+            if (rc == SHALE_NOT_FOUND)
+                rc = SHALE_CORRUPT(err, "missing table file %s named by the MANIFEST", path);
+            else if (rc == SHALE_OK && size != f->file_size)
+                rc = SHALE_CORRUPT(err, "Sst file size mismatch: %s. Size recorded in manifest "
+                                   "%llu, actual size %llu", path,
+                                   (unsigned long long)f->file_size, (unsigned long long)size);
+            else if (rc != SHALE_OK && rc != SHALE_NO_MEMORY)
+                rc = SHALE_IOERR(err, 0, "cannot stat %s", path);
+            free(path);
+            if (rc != SHALE_OK)
+                return rc;
+        }
+    return SHALE_OK;
+}
+
 static int make_caches(shale_db *db, shale_err *err)
 {
     if (db->opts.bcache != NULL) {
@@ -298,6 +327,7 @@ static int make_caches(shale_db *db, shale_err *err)
     sst_reader_options_init(&ro);
     ro.cache = db->bcache;
     ro.cache_index_and_filter_blocks = db->opts.cache_index_and_filter_blocks;
+    ro.stats = db->stats;
     return tc_new(db->env, db->name, &ro, tc_capacity_for_max_open_files(db->opts.max_open_files),
                   &db->tcache, err);
 }
@@ -328,7 +358,8 @@ static int open_steps(shale_db *db, shale_err *err)
     if ((rc = check_existence(db, err)) != SHALE_OK ||
         (rc = load_identity(db, err)) != SHALE_OK || (rc = make_caches(db, err)) != SHALE_OK ||
         (rc = vset_new(db->env, db->name, &vo, &db->vs, err)) != SHALE_OK ||
-        (rc = vset_recover(db->vs, err)) != SHALE_OK || (rc = recover_wals(db, err)) != SHALE_OK)
+        (rc = vset_recover(db->vs, err)) != SHALE_OK ||
+        (rc = check_live_files(db, err)) != SHALE_OK || (rc = recover_wals(db, err)) != SHALE_OK)
         return rc;
     uint64_t opt_number = vset_new_file_number(db->vs);
     if ((rc = options_file_write(db->env, db->name, opt_number, &db->opts, err)) != SHALE_OK)

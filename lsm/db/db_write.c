@@ -55,6 +55,14 @@ int db_apply_batch(memtable *mem, slice rep, uint64_t *keys, shale_err *err)
     return rc;
 }
 
+static void record_stall_locked(shale_db *db, uint64_t micros) SHALE_REQUIRES(db->mu.lock)
+{
+    db->mu.stall_micros += micros;
+    db->mu.stall_count++;
+    stats_add(db->stats, TICKER_STALL_MICROS, micros);
+    stats_record(db->stats, HIST_WRITE_STALL, micros);
+}
+
 /* Slows or stops writes as RocksDB does: a 1 ms delay per write while L0
  * has level0_slowdown_writes_trigger files, a wait while it has
  * level0_stop_writes_trigger or too many memtables wait for flush.
@@ -77,8 +85,7 @@ static int make_room_locked(shale_db *db, bool force, shale_err *err) SHALE_REQU
             db->env->ops->sleep_micros(db->env, 1000);
             shale_mutex_lock(&db->mu.lock);
             allow_delay = false;
-            db->mu.stall_micros += db->env->ops->now_micros(db->env) - t0;
-            db->mu.stall_count++;
+            record_stall_locked(db, db->env->ops->now_micros(db->env) - t0);
             continue;
         }
         db->mu.write_delayed = false;
@@ -93,8 +100,7 @@ static int make_room_locked(shale_db *db, bool force, shale_err *err) SHALE_REQU
             db_maybe_schedule_locked(db);
             shale_cond_wait(&db->mu.bg_cv, &db->mu.lock);
             db->mu.write_stopped = false;
-            db->mu.stall_micros += db->env->ops->now_micros(db->env) - t0;
-            db->mu.stall_count++;
+            record_stall_locked(db, db->env->ops->now_micros(db->env) - t0);
             continue;
         }
         int rc = db_switch_memtable_locked(db, err);
@@ -115,6 +121,8 @@ int db_switch_memtable_locked(shale_db *db, shale_err *err)
     shale_mutex_unlock(&db->mu.lock);
     char *path = filename_path(db->name, FILE_WAL, number);
     int rc = path == NULL ? SHALE_NOMEM(err) : shale_env_open_write(db->env, path, &f, err);
+    if (rc == SHALE_OK)   /* the new WAL's name must survive a power loss */
+        rc = db->env->ops->sync_dir(db->env, db->name, err);
     if (rc == SHALE_OK)
         rc = log_writer_open(f, number, false, 0, &lw, err);
     if (rc == SHALE_OK)
@@ -127,8 +135,23 @@ int db_switch_memtable_locked(shale_db *db, shale_err *err)
         shale_file_close(f, NULL);
         return rc;
     }
-    /* The old WAL's bytes are all written (appends go straight to the
-     * file); it stays until the memtable it holds is flushed. */
+    /* The old WAL is synced before the new one takes writes: a later sync
+     * write syncs only the new WAL, and recovery must never find a synced
+     * record after a lost one.  It stays until its memtable is flushed. */
+    if (db->mu.log != NULL) {
+        shale_err se = {0};
+        shale_mutex_unlock(&db->mu.lock);
+        rc = log_writer_sync(db->mu.log, &se);
+        shale_mutex_lock(&db->mu.lock);
+        if (rc != SHALE_OK) {
+            db_set_bg_error_locked(db, &se);
+            shale_err_copy(err, &se);
+            log_writer_close(lw, NULL);
+            shale_file_close(f, NULL);
+            mem_unref(fresh);
+            return rc;
+        }
+    }
     log_writer_close(db->mu.log, NULL);
     shale_file_close(db->mu.logfile, NULL);
     db->mu.log = lw;

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "lsm/cache/cache_api.h"
-#include "lsm/db/statistics.h"
+#include "lsm/util/statistics.h"
 #include "lsm/table/compress.h"
 #include "lsm/table/format.h"
 #include "lsm/util/err.h"

@@ -393,10 +393,14 @@ int sst_reader_get_opt(sst_reader *r, const sst_iter_options *o, slice lookup, s
     bool verify = o != NULL ? o->verify_checksums : r->opts.verify_checksums;
     bool fill = o != NULL ? o->fill_cache : true;
     slice ukey = ikey_user_key(lookup);
-    if (r->opts.use_filter && r->filter.kind != FILTER_ALWAYS_TRUE &&
-        !(r->meta_cached ? sst_filter_may_match(r, ukey, fill)
-                         : filter_key_may_match(&r->filter, ukey)))
-        return SHALE_OK;
+    if (r->opts.use_filter && r->filter.kind != FILTER_ALWAYS_TRUE) {
+        bool may = r->meta_cached ? sst_filter_may_match(r, ukey, fill)
+                                  : filter_key_may_match(&r->filter, ukey);
+        stats_add(r->opts.stats, may ? TICKER_BLOOM_FILTER_FULL_POSITIVE
+                                     : TICKER_BLOOM_FILTER_USEFUL, 1);
+        if (!may)
+            return SHALE_OK;
+    }
     char raw[SST_GET_STACK_BLOCK + BLOCK_TRAILER_LEN], unc[SST_GET_STACK_BLOCK];
     char ktop[GET_KEY_BUF], kdata[GET_KEY_BUF];
     sst_iter it;

@@ -266,6 +266,43 @@ static bc_handle *insert_block(const sst_reader *r, slice key, int kind, slice c
     return h;
 }
 
+/* RocksDB's block cache tickers: the total and the per-kind ones. */
+static void count_cache_lookup(shale_statistics *s, int kind, bool hit, size_t bytes)
+{
+    if (s == NULL)
+        return;
+    static const enum stats_ticker hits[] = {
+        [BC_KIND_DATA] = TICKER_BLOCK_CACHE_DATA_HIT, [BC_KIND_INDEX] = TICKER_BLOCK_CACHE_INDEX_HIT,
+        [BC_KIND_FILTER] = TICKER_BLOCK_CACHE_FILTER_HIT};
+    static const enum stats_ticker misses[] = {
+        [BC_KIND_DATA] = TICKER_BLOCK_CACHE_DATA_MISS,
+        [BC_KIND_INDEX] = TICKER_BLOCK_CACHE_INDEX_MISS,
+        [BC_KIND_FILTER] = TICKER_BLOCK_CACHE_FILTER_MISS};
+    stats_add(s, hit ? TICKER_BLOCK_CACHE_HIT : TICKER_BLOCK_CACHE_MISS, 1);
+    if (kind >= 0 && kind <= BC_KIND_FILTER)
+        stats_add(s, hit ? hits[kind] : misses[kind], 1);
+    if (hit)
+        stats_add(s, TICKER_BLOCK_CACHE_BYTES_READ, bytes);
+}
+
+static void count_cache_add(shale_statistics *s, int kind, size_t bytes)
+{
+    if (s == NULL)
+        return;
+    stats_add(s, TICKER_BLOCK_CACHE_ADD, 1);
+    stats_add(s, TICKER_BLOCK_CACHE_BYTES_WRITE, bytes);
+    if (kind == BC_KIND_DATA) {
+        stats_add(s, TICKER_BLOCK_CACHE_DATA_ADD, 1);
+        stats_add(s, TICKER_BLOCK_CACHE_DATA_BYTES_INSERT, bytes);
+    } else if (kind == BC_KIND_INDEX) {
+        stats_add(s, TICKER_BLOCK_CACHE_INDEX_ADD, 1);
+        stats_add(s, TICKER_BLOCK_CACHE_INDEX_BYTES_INSERT, bytes);
+    } else if (kind == BC_KIND_FILTER) {
+        stats_add(s, TICKER_BLOCK_CACHE_FILTER_ADD, 1);
+        stats_add(s, TICKER_BLOCK_CACHE_FILTER_BYTES_INSERT, bytes);
+    }
+}
+
 int sst_acquire_block(const sst_reader *r, block_handle h, int kind, bool verify, bool fill,
                       sst_fetch_ctx *ctx, sst_parsed *out, bc_handle **pin, shale_err *err)
 {
@@ -275,6 +312,7 @@ int sst_acquire_block(const sst_reader *r, block_handle h, int kind, bool verify
     if (r->cache != NULL) {
         key = cache_key(r, h.offset, kbuf);
         bc_handle *ch = bc_lookup(r->cache, key, kind);
+        count_cache_lookup(r->opts.stats, kind, ch != NULL, ch != NULL ? bc_charge(ch) : 0);
         if (ch != NULL) {
             *out = ((const cached_block *)bc_value(ch))->p;
             *pin = ch;
@@ -288,6 +326,8 @@ int sst_acquire_block(const sst_reader *r, block_handle h, int kind, bool verify
     if (rc != SHALE_OK || r->cache == NULL || !fill)
         return rc;
     bc_handle *ch = insert_block(r, key, kind, contents, out);
+    if (ch != NULL)
+        count_cache_add(r->opts.stats, kind, contents.len);
     if (ch != NULL) {
         *out = ((const cached_block *)bc_value(ch))->p;
         *pin = ch;

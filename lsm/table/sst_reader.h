@@ -34,6 +34,7 @@
 #include "lsm/table/format.h"
 #include "lsm/table/properties.h"
 #include "lsm/util/buf.h"
+#include "lsm/util/statistics.h"
 #include "lsm/util/slice.h"
 #include "shale/env.h"
 #include "shale/err.h"
@@ -46,6 +47,7 @@ typedef struct sst_reader_options {
     bool use_filter;        /* consult the Bloom filter in sst_reader_get (default true) */
     block_cache *cache;     /* NULL (default): no cache; else referenced while open */
     bool cache_index_and_filter_blocks;   /* RocksDB's option; default false */
+    shale_statistics *stats;  /* block cache and Bloom filter tickers; NULL: none */
 } sst_reader_options;
 
 void sst_reader_options_init(sst_reader_options *o);

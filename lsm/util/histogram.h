@@ -12,7 +12,7 @@
  *
  * Thread-safety: none.  A histogram is filled by one thread; to combine the
  * histograms of several threads, merge them (db_bench keeps one per thread;
- * lsm/db/statistics.c keeps one per shard under the shard's lock). */
+ * lsm/util/statistics.c keeps one per shard under the shard's lock). */
 #ifndef LSM_UTIL_HISTOGRAM_H
 #define LSM_UTIL_HISTOGRAM_H
 

@@ -1,4 +1,4 @@
-/* lsm/db/statistics.h: tickers and histograms with RocksDB's names.
+/* lsm/util/statistics.h: tickers and histograms with RocksDB's names.
  *
  * One table per kind, in RocksDB 7.8.3's order (TickersNameMap and
  * HistogramsNameMap), feeds everything that needs the names: the enums
@@ -16,8 +16,8 @@
  *
  * The engine's `statistics` is the public shale_statistics
  * (include/shale/statistics.h) under a shorter name: the same type. */
-#ifndef LSM_DB_STATISTICS_H
-#define LSM_DB_STATISTICS_H
+#ifndef LSM_UTIL_STATISTICS_H
+#define LSM_UTIL_STATISTICS_H
 
 #include <stdint.h>
 

@@ -1,4 +1,4 @@
-/* lsm/db/statistics.c: RocksDB-named tickers and histograms, sharded per CPU.
+/* lsm/util/statistics.c: RocksDB-named tickers and histograms, sharded per CPU.
  *
  * Layout: one shard per CPU (rounded up to a power of two, at most 64),
  * each on its own cache lines.  A shard holds every ticker as a relaxed
@@ -13,7 +13,7 @@
  * histogram add touches five words and a bucket that must stay consistent
  * with each other for percentiles; a lock nobody else wants (one per CPU)
  * costs about as much as the atomics would. */
-#include "lsm/db/statistics.h"
+#include "lsm/util/statistics.h"
 
 #include <assert.h>
 #include <inttypes.h>
