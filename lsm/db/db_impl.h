@@ -172,6 +172,13 @@ typedef struct read_view {
 void db_view_acquire(shale_db *db, const shale_read_options *ro, read_view *rv);
 void db_view_release(read_view *rv);
 
+/* Microseconds for latency histograms: 0 without statistics, so reads and
+ * writes pay for no clock call nobody reads. */
+static inline uint64_t db_timer(const shale_db *db)
+{
+    return db->stats != NULL ? db->env->ops->now_micros(db->env) : 0;
+}
+
 /* --- db_props.c --------------------------------------------------------------- */
 void db_stats_add(shale_db *db, enum stats_ticker t, uint64_t n);
 

@@ -126,12 +126,14 @@ static int get_from_version(shale_db *db, const shale_read_options *ro, version 
                             uint64_t snapshot, uint64_t covering, int *state, shale_buf *out,
                             shale_err *err)
 {
-    shale_buf lookup = SHALE_BUF_INIT;
-    shale_buf_append_slice(&lookup, key);
-    shale_buf_put_fixed64(&lookup, ikey_pack(snapshot, VT_FOR_SEEK));
-    if (!shale_buf_ok(&lookup))
+    char small[256];
+    char *lkbuf = key.len + 8 <= sizeof small ? small : malloc(key.len + 8);
+    if (lkbuf == NULL)
         return SHALE_NOMEM(err);
-    slice lk = shale_buf_slice(&lookup);
+    if (key.len > 0)
+        memcpy(lkbuf, key.data, key.len);
+    enc_fixed64(lkbuf + key.len, ikey_pack(snapshot, VT_FOR_SEEK));
+    slice lk = slice_make(lkbuf, key.len + 8);
     int rc = SHALE_OK;
     *state = covering > 0 ? 2 : 0;
     for (int level = 0; level < v->num_levels && rc == SHALE_OK && *state == 0; level++) {
@@ -156,7 +158,8 @@ static int get_from_version(shale_db *db, const shale_read_options *ro, version 
         if (*state == 1)
             stats_add(db->stats, level == 1 ? TICKER_GET_HIT_L1 : TICKER_GET_HIT_L2_AND_UP, 1);
     }
-    shale_buf_deinit(&lookup);
+    if (lkbuf != small)
+        free(lkbuf);
     return rc;
 }
 
@@ -200,7 +203,7 @@ static int get_in_view(shale_db *db, const shale_read_options *ro, read_view *rv
 int shale_get(shale_db *db, const shale_read_options *ro, const char *key, size_t klen,
               char **val, size_t *vlen, shale_err *err)
 {
-    uint64_t t0 = db->env->ops->now_micros(db->env);
+    uint64_t t0 = db_timer(db);
     *val = NULL;
     *vlen = 0;
     read_view rv;
@@ -221,7 +224,8 @@ int shale_get(shale_db *db, const shale_read_options *ro, const char *key, size_
     }
     shale_buf_deinit(&out);
     stats_add(db->stats, TICKER_NUMBER_KEYS_READ, 1);
-    stats_record(db->stats, HIST_DB_GET, db->env->ops->now_micros(db->env) - t0);
+    if (db->stats != NULL)
+        stats_record(db->stats, HIST_DB_GET, db_timer(db) - t0);
     return rc;
 }
 

@@ -77,9 +77,9 @@ static int make_room_locked(shale_db *db, bool force, shale_err *err) SHALE_REQU
             return SHALE_ERR(err, SHALE_SHUTDOWN, "database is closing");
         version *v = vset_current(db->vs);
         int l0 = (int)version_num_files(v, 0);
-        uint64_t t0 = db->env->ops->now_micros(db->env);
         if (allow_delay && l0 >= db->opts.level0_slowdown_writes_trigger &&
             !db->opts.disable_auto_compactions) {
+            uint64_t t0 = db->env->ops->now_micros(db->env);
             db->mu.write_delayed = true;
             shale_mutex_unlock(&db->mu.lock);
             db->env->ops->sleep_micros(db->env, 1000);
@@ -96,6 +96,7 @@ static int make_room_locked(shale_db *db, bool force, shale_err *err) SHALE_REQU
         bool l0_stop = l0 >= db->opts.level0_stop_writes_trigger &&
                        !db->opts.disable_auto_compactions;
         if (too_many_imm || l0_stop) {
+            uint64_t t0 = db->env->ops->now_micros(db->env);
             db->mu.write_stopped = true;
             db_maybe_schedule_locked(db);
             shale_cond_wait(&db->mu.bg_cv, &db->mu.lock);
@@ -201,10 +202,10 @@ static int commit_group(shale_db *db, log_writer *lw, memtable *mem, write_batch
     if (!disable_wal) {
         int rc = log_writer_add_record(lw, rep, err);
         if (rc == SHALE_OK && sync) {
-            uint64_t t0 = db->env->ops->now_micros(db->env);
+            uint64_t t0 = db_timer(db);
             rc = log_writer_sync(lw, err);
-            stats_record(db->stats, HIST_WAL_FILE_SYNC_MICROS,
-                         db->env->ops->now_micros(db->env) - t0);
+            if (db->stats != NULL)
+                stats_record(db->stats, HIST_WAL_FILE_SYNC_MICROS, db_timer(db) - t0);
             stats_add(db->stats, TICKER_WAL_FILE_SYNCED, 1);
         }
         if (rc != SHALE_OK) {
@@ -249,7 +250,7 @@ int db_write_batch(shale_db *db, const shale_write_options *wo, write_batch *b, 
         write_options_init(&defaults);
         wo = &defaults;
     }
-    uint64_t t0 = db->env->ops->now_micros(db->env);
+    uint64_t t0 = db_timer(db);
     db_writer w = {.batch = b, .sync = wo->sync, .disable_wal = wo->disable_wal};
     shale_cond_init(&w.cv);
     shale_mutex_lock(&db->mu.lock);
@@ -304,7 +305,8 @@ int db_write_batch(shale_db *db, const shale_write_options *wo, write_batch *b, 
     stats_add(db->stats, TICKER_WRITE_DONE_BY_SELF, 1);
     if (!wo->disable_wal)
         stats_add(db->stats, TICKER_WRITE_WITH_WAL, 1);
-    stats_record(db->stats, HIST_DB_WRITE, db->env->ops->now_micros(db->env) - t0);
+    if (db->stats != NULL)
+        stats_record(db->stats, HIST_DB_WRITE, db_timer(db) - t0);
     return rc == SHALE_OK ? SHALE_OK : shale_err_copy(err, &e);
 }
 

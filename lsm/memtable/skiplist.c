@@ -201,6 +201,8 @@ static const char *find_ge(const skiplist *l, const char *key)
     const char *bigger = NULL;
     for (int level = list_height(l) - 1;;) {
         const char *next = next_acquire(x, level);
+        if (next != NULL)   /* the node after next is likely the next visit */
+            __builtin_prefetch(next_relaxed(next, level));
         int c = next == NULL || next == bigger ? 1 : l->cmp(next, key, l->cmp_ctx);
         if (c < 0) {
             x = next;

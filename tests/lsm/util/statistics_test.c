@@ -1,4 +1,4 @@
-/* tests/lsm/db/statistics_test.c: tickers and histograms with RocksDB's
+/* tests/lsm/util/statistics_test.c: tickers and histograms with RocksDB's
  * names, order and dump format.
  *
  * The oracle for names, order and line format is Debian's db_bench 7.8.3:
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lsm/db/statistics.h"
+#include "lsm/util/statistics.h"
 #include "tests/support/test_util.h"
 
 static statistics *new_stats(void)
