@@ -3,7 +3,9 @@
 # missing, so a fresh machine is ready and a ready one is left alone.
 # Usage: build_tools/deps.sh [--tests]   (--tests adds the test oracle and tools)
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config liblz4-dev libxxhash-dev)
+# python3 runs bench/compare.py; rocksdb-tools gives the main job RocksDB's
+# db_bench to compare against.
+pkgs=(build-essential cmake pkg-config liblz4-dev libxxhash-dev python3 rocksdb-tools)
 if [ "${1:-}" = "--tests" ]; then
   # criterion: unit tests; librocksdb-dev + rocksdb-tools: RocksDB 7.8.3 as the
   # oracle; clang + libclang-rt: the sanitizer and libFuzzer builds.

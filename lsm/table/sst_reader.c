@@ -31,6 +31,7 @@
 
 void sst_reader_options_init(sst_reader_options *o)
 {
+    memset(o, 0, sizeof *o);
     o->verify_checksums = true;
     o->use_filter = true;
     o->cache = NULL;
