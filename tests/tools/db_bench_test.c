@@ -329,8 +329,8 @@ Test(db_bench, statistics_prints_the_statistics_block)
         "^STATISTICS:$",
         "^rocksdb\\.block\\.cache\\.miss COUNT : [0-9]+$",
         "^rocksdb\\.bytes\\.written COUNT : [0-9]+$",
-        "^rocksdb\\.db\\.get\\.micros P50 : [0-9.]+ P95 : [0-9.]+ P99 : [0-9.]+ P100 : [0-9.]+ "
-        "COUNT : 500 SUM : [0-9]+$",
+        ("^rocksdb\\.db\\.get\\.micros P50 : [0-9.]+ P95 : [0-9.]+ P99 : [0-9.]+ P100 : [0-9.]+ "
+         "COUNT : 500 SUM : [0-9]+$"),
     };
     for (size_t i = 0; i < sizeof res / sizeof res[0]; i++) {
         cr_expect(has_line(ours.out, res[i]), "shale lacks %s", res[i]);
@@ -346,8 +346,8 @@ Test(db_bench, repeat_syntax_prints_average_and_median_lines)
     const char *res[] = {
         "^Warming up benchmark by running 1 times$",
         "^Running benchmark for 3 times$",
-        "^fillseq \\[AVG 2 runs\\] : [0-9]+ \\(\xC2\xB1 [0-9]+\\) ops/sec; +[0-9.]+ \\(\xC2\xB1 "
-        "[0-9.]+\\) MB/sec$",
+        ("^fillseq \\[AVG 2 runs\\] : [0-9]+ \\(\xC2\xB1 [0-9]+\\) ops/sec; +[0-9.]+ \\(\xC2\xB1 "
+         "[0-9.]+\\) MB/sec$"),
         "^fillseq \\[AVG    3 runs\\] : [0-9]+ \\(\xC2\xB1 [0-9]+\\) ops/sec;",
         "^fillseq \\[MEDIAN 3 runs\\] : [0-9]+ ops/sec; +[0-9.]+ MB/sec$",
     };
