@@ -9,7 +9,7 @@ pkgs=(build-essential cmake pkg-config liblz4-dev libxxhash-dev python3 rocksdb-
 if [ "${1:-}" = "--tests" ]; then
   # criterion: unit tests; librocksdb-dev + rocksdb-tools: RocksDB 7.8.3 as the
   # oracle; clang + libclang-rt: the sanitizer and libFuzzer builds.
-  pkgs+=(libcriterion-dev librocksdb-dev rocksdb-tools clang libclang-rt-14-dev)
+  pkgs+=(libcriterion-dev librocksdb-dev rocksdb-tools clang libclang-rt-14-dev strace)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

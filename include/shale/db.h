@@ -22,6 +22,7 @@
 #include "shale/cache.h"
 #include "shale/statistics.h"
 #include "shale/table.h"
+#include "shale/merge.h"   /* merge operators, shale_merge() */
 
 #ifdef __cplusplus
 extern "C" {

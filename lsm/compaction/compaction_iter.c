@@ -8,9 +8,12 @@
  *                      older entries of that stripe, rule 1);
  *   chain_open         the last kept entry of this stripe was a merge
  *                      operand, so rule 1 is suspended (rule 2).
- * at_next: the entry on output was produced by a look-ahead (rule 5), so the
- * input already sits on the following entry and next() must not move it;
- * its value was copied into `val` for that reason. */
+ * at_next: the entry on output was produced by a look-ahead (rule 5, or a
+ * merge run), so the input already sits on the following entry and next()
+ * must not move it; its value was copied into `val` for that reason.
+ * A merge run (see the header) keeps its operands newest first in `run`
+ * (bytes), run_len and run_seq; when they are kept one by one, q_left of
+ * them are still to be put on output, the next one at byte q_off. */
 #include "lsm/compaction/compaction_iter.h"
 
 #include <stdlib.h>
@@ -33,6 +36,15 @@ struct compaction_iter {
 
     bool valid, at_next, value_copied;
     shale_buf key, val;
+
+    bool has_merge;
+    compaction_merge merge;
+    shale_buf run;
+    size_t *run_len;
+    uint64_t *run_seq;
+    slice *run_slices;
+    size_t run_n, run_cap, q_left, q_next, q_off;
+    size_t run_stripe;
     shale_err err;
     compaction_iter_stats st;
 };
@@ -86,6 +98,172 @@ static void emit(compaction_iter *c, const parsed_ikey *k, size_t stripe, bool c
     c->st.output++;
 }
 
+/* Puts (cur_key, seq, type) -> value on output, value copied (rule 6 as
+ * for emit()). */
+static void emit_entry(compaction_iter *c, uint64_t seq, int type, slice value, size_t stripe)
+{
+    if (c->zero_seqnums && c->bottommost && stripe == 0 && seq != 0 && type == VT_VALUE) {
+        seq = 0;
+        c->st.seq_zeroed++;
+    }
+    shale_buf_clear(&c->key);
+    shale_buf_append_slice(&c->key, shale_buf_slice(&c->cur_key));
+    shale_buf_put_fixed64(&c->key, ikey_pack(seq, type));
+    if (value.data != c->val.data) {
+        shale_buf_clear(&c->val);
+        shale_buf_append_slice(&c->val, value);
+    }
+    c->value_copied = true;
+    if (!shale_buf_ok(&c->key) || !shale_buf_ok(&c->val)) {
+        SHALE_NOMEM(&c->err);
+        return;
+    }
+    c->valid = true;
+    c->st.output++;
+}
+
+/* --- merge runs (MERGE SEAM; rules a-d in the header) ------------------- */
+
+static bool run_push(compaction_iter *c, slice operand, uint64_t seq)
+{
+    if (c->run_n == c->run_cap) {
+        size_t cap = c->run_cap ? 2 * c->run_cap : 8;
+        size_t *l = realloc(c->run_len, cap * sizeof *l);
+        if (l != NULL)
+            c->run_len = l;
+        uint64_t *q = l != NULL ? realloc(c->run_seq, cap * sizeof *q) : NULL;
+        if (q != NULL)
+            c->run_seq = q;
+        slice *sl = q != NULL ? realloc(c->run_slices, cap * sizeof *sl) : NULL;
+        if (sl == NULL) {
+            SHALE_NOMEM(&c->err);
+            return false;
+        }
+        c->run_slices = sl;
+        c->run_cap = cap;
+    }
+    shale_buf_append_slice(&c->run, operand);
+    c->run_len[c->run_n] = operand.len;
+    c->run_seq[c->run_n++] = seq;
+    if (!shale_buf_ok(&c->run)) {
+        SHALE_NOMEM(&c->err);
+        return false;
+    }
+    return true;
+}
+
+/* The run's operands, oldest first, in run_slices. */
+static const slice *run_operands(compaction_iter *c)
+{
+    size_t off = 0;
+    for (size_t i = 0; i < c->run_n; i++) {
+        c->run_slices[c->run_n - 1 - i] = slice_make(c->run.data + off, c->run_len[i]);
+        off += c->run_len[i];
+    }
+    return c->run_slices;
+}
+
+/* Full merge of the run onto base (NULL: none); the result goes on output
+ * as a Put under the newest operand's sequence.  consumed: input entries
+ * the result stands for. */
+static bool run_full_merge(compaction_iter *c, const slice *base, size_t consumed)
+{
+    shale_buf_clear(&c->val);
+    int rc = c->merge.full(c->merge.arg, shale_buf_slice(&c->cur_key), base, run_operands(c),
+                           c->run_n, &c->val, &c->err);
+    if (rc != SHALE_OK) {
+        c->err.code = rc;
+        return false;
+    }
+    c->st.full_merges++;
+    c->st.merged += consumed - 1;
+    emit_entry(c, c->run_seq[0], VT_VALUE, shale_buf_slice(&c->val), c->run_stripe);
+    return c->valid;
+}
+
+static void emit_queued(compaction_iter *c)
+{
+    size_t i = c->q_next++;
+    slice v = slice_make(c->run.data + c->q_off, c->run_len[i]);
+    c->q_off += c->run_len[i];
+    c->q_left--;
+    emit_entry(c, c->run_seq[i], VT_MERGE, v, c->run_stripe);
+}
+
+/* Rule d: the run's base is not in view. */
+static bool run_keep(compaction_iter *c)
+{
+    bool merged = false;
+    if (c->run_n >= 2 && c->merge.partial != NULL) {
+        shale_buf_clear(&c->val);
+        int rc = c->merge.partial(c->merge.arg, shale_buf_slice(&c->cur_key), run_operands(c),
+                                  c->run_n, &c->val, &merged, &c->err);
+        if (rc != SHALE_OK) {
+            c->err.code = rc;
+            return false;
+        }
+    }
+    if (merged) {
+        c->st.partial_merges++;
+        c->st.merged += c->run_n - 1;
+        emit_entry(c, c->run_seq[0], VT_MERGE, shale_buf_slice(&c->val), c->run_stripe);
+        return c->valid;
+    }
+    c->q_next = 0;
+    c->q_off = 0;
+    c->q_left = c->run_n;
+    emit_queued(c);
+    return c->valid;
+}
+
+/* The input is on a kept operand (k) that opens its stripe: reads the run
+ * and puts its first output entry on output; the input is left on the
+ * first entry not consumed (at_next). */
+static bool merge_run(compaction_iter *c, const parsed_ikey *k, size_t stripe)
+{
+    shale_buf_clear(&c->run);
+    c->run_n = 0;
+    c->run_stripe = stripe;
+    c->at_next = true;
+    if (!run_push(c, iter_value(c->in), k->seq))
+        return false;
+    bool key_ended = false;
+    for (iter_next(c->in); iter_valid(c->in); iter_next(c->in)) {
+        parsed_ikey nk;
+        if (!ikey_parse(iter_key(c->in), &nk)) {
+            SHALE_CORRUPT(&c->err, "compaction input: internal key of %zu bytes",
+                          iter_key(c->in).len);
+            return false;
+        }
+        key_ended = !slice_equal(nk.user_key, shale_buf_slice(&c->cur_key));
+        if (key_ended || stripe_of(c, nk.seq) != stripe)
+            break;
+        c->st.input++;
+        bool cov = covered(c, &nk, stripe);
+        if (nk.type == VT_MERGE) {
+            if (cov)
+                c->st.dropped_range_del++;
+            else if (!run_push(c, iter_value(c->in), nk.seq))
+                return false;
+            continue;
+        }
+        if (!cov && nk.type != VT_VALUE && nk.type != VT_DELETION &&
+            nk.type != VT_SINGLE_DELETION) {
+            SHALE_UNSUPPORTED(&c->err, "merge onto an entry of type 0x%02x", nk.type);
+            return false;
+        }
+        slice base = iter_value(c->in);
+        bool ok = run_full_merge(c, !cov && nk.type == VT_VALUE ? &base : NULL, c->run_n + 1);
+        iter_next(c->in);   /* the base is consumed (after the merge read its value) */
+        return ok;
+    }
+    if (!iter_valid(c->in) && iter_status(c->in, &c->err) != SHALE_OK)
+        return false;
+    if ((key_ended || !iter_valid(c->in)) && c->bottommost)
+        return run_full_merge(c, NULL, c->run_n);
+    return run_keep(c);
+}
+
 /* Rule 5: the input is on a SingleDelete that opens its stripe.  Returns
  * true if the SingleDelete was put on output (input then already past it). */
 static bool single_delete(compaction_iter *c, const parsed_ikey *k, size_t stripe)
@@ -133,9 +311,10 @@ static bool decide(compaction_iter *c, const parsed_ikey *k, size_t stripe, bool
         c->st.dropped_tombstones++;
     } else if (covered(c, k, stripe)) {
         c->st.dropped_range_del++;
+    } else if (t == VT_MERGE && c->has_merge) {
+        return merge_run(c, k, stripe);
     } else {
-        /* MERGE SEAM (issue 5): with a merge operator, a VT_MERGE here starts
-         * collapsing the stripe's operands and base into one entry. */
+        /* Without a merge operator an operand keeps its stripe open (rule 2). */
         c->chain_open = t == VT_MERGE;
         emit(c, k, stripe, false);
         return c->valid;
@@ -187,6 +366,13 @@ static void find_next(compaction_iter *c)
 int compaction_iter_new(iter *input, const compaction_iter_options *o, compaction_iter **out,
                         shale_err *err)
 {
+    return compaction_iter_new_merge(input, o, NULL, out, err);
+}
+
+int compaction_iter_new_merge(iter *input, const compaction_iter_options *o,
+                              const compaction_merge *merge, compaction_iter **out,
+                              shale_err *err)
+{
     *out = NULL;
     for (size_t i = 1; i < o->n_snapshots; i++)
         if (o->snapshots[i - 1] >= o->snapshots[i])
@@ -207,6 +393,9 @@ int compaction_iter_new(iter *input, const compaction_iter_options *o, compactio
     c->bottommost = o->bottommost;
     c->zero_seqnums = o->zero_seqnums;
     c->rd = o->range_del;
+    c->has_merge = merge != NULL;
+    if (c->has_merge)
+        c->merge = *merge;
     iter_first(c->in);
     find_next(c);
     *out = c;
@@ -221,6 +410,10 @@ void compaction_iter_free(compaction_iter *c)
     shale_buf_deinit(&c->cur_key);
     shale_buf_deinit(&c->key);
     shale_buf_deinit(&c->val);
+    shale_buf_deinit(&c->run);
+    free(c->run_len);
+    free(c->run_seq);
+    free(c->run_slices);
     free(c);
 }
 
@@ -228,6 +421,11 @@ bool compaction_iter_valid(const compaction_iter *c) { return c->valid && c->err
 
 void compaction_iter_next(compaction_iter *c)
 {
+    c->valid = false;
+    if (c->q_left > 0) {   /* operands of a merge run kept one by one */
+        emit_queued(c);
+        return;
+    }
     if (c->at_next)
         c->at_next = false;
     else

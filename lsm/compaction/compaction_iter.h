@@ -32,9 +32,24 @@
  * Range tombstones themselves are written by the caller from the
  * aggregator (rd_agg_emit()), with the same snapshots and bottommost flag.
  *
- * MERGE SEAM (issue 5): merge operands pass through unchanged.  With a
- * merge operator, the operands of a stripe (and their base) are to be
- * collapsed into one entry at the point marked so in compaction_iter.c.
+ * Merge operands (RocksDB's MergeHelper::MergeUntil).  Without a merge
+ * operator (compaction_iter_new) they pass through by rules 1-2.  With one
+ * (compaction_iter_new_merge), a
+ * kept operand that opens its stripe starts a merge run: the following
+ * entries of the same key and stripe are read, operands covered by a range
+ * tombstone dropped, up to
+ *   a. a Put: full merge onto its value;
+ *   b. a Delete or SingleDelete, or a Put covered by a range tombstone:
+ *      full merge onto no value;
+ *   c. the key's last entry (the next key or the end of input) at the
+ *      bottommost level: full merge onto no value;
+ *   d. otherwise (an older stripe, or not bottommost): a partial merge of
+ *      the run when there are two or more operands and the operator has
+ *      one, else every operand is kept as it was.
+ * a-c output one Put, and d (merged) one operand, under the internal key
+ * of the run's newest operand; the base of a and b is consumed (RocksDB
+ * writes the Put, which hides it).  A failed full merge fails the
+ * iterator with SHALE_CORRUPTION "Error: Could not perform merge.".
  *
  * Keys and values are valid until the next move or free. */
 #ifndef LSM_COMPACTION_COMPACTION_ITER_H
@@ -45,8 +60,20 @@
 #include <stdint.h>
 
 #include "lsm/compaction/range_del.h"
+#include "lsm/util/buf.h"
 #include "lsm/util/iter.h"
 #include "shale/err.h"
+
+/* The merge operator's calls (lsm/db/merge.h provides them).  Operands are
+ * passed oldest first; results are appended to *out. */
+typedef struct compaction_merge {
+    int (*full)(void *arg, slice user_key, const slice *existing, const slice *operands,
+                size_t n, shale_buf *out, shale_err *err);
+    /* *merged false: keep the operands (not an error). */
+    int (*partial)(void *arg, slice user_key, const slice *operands, size_t n, shale_buf *out,
+                   bool *merged, shale_err *err);
+    void *arg;
+} compaction_merge;
 
 typedef struct compaction_iter_options {
     const uint64_t *snapshots;  /* live snapshots, strictly ascending; copied */
@@ -58,7 +85,7 @@ typedef struct compaction_iter_options {
 
 /* Entries counted by what happened to them; every input entry lands in
  * exactly one of output, dropped_obsolete, dropped_range_del,
- * dropped_tombstones. */
+ * dropped_tombstones, merged. */
 typedef struct compaction_iter_stats {
     uint64_t input;
     uint64_t output;
@@ -67,6 +94,9 @@ typedef struct compaction_iter_stats {
     uint64_t dropped_tombstones;  /* rule 4, and rule 5's unpaired bottom case */
     uint64_t single_del_pairs;    /* rule 5 pairs (already in dropped_obsolete) */
     uint64_t seq_zeroed;          /* rule 6 */
+    uint64_t merged;              /* folded into a merge result (a run of k
+                                     entries giving one output counts k - 1) */
+    uint64_t full_merges, partial_merges;  /* operator calls that succeeded */
 } compaction_iter_stats;
 
 typedef struct compaction_iter compaction_iter;
@@ -77,14 +107,21 @@ typedef struct compaction_iter compaction_iter;
  * not ascending). */
 int compaction_iter_new(iter *input, const compaction_iter_options *opts, compaction_iter **out,
                         shale_err *err);
+/* As compaction_iter_new(), combining merge operands with `merge` (copied;
+ * its arg must outlive the iterator).  A separate call rather than an
+ * options field: callers fill compaction_iter_options positionally. */
+int compaction_iter_new_merge(iter *input, const compaction_iter_options *opts,
+                              const compaction_merge *merge, compaction_iter **out,
+                              shale_err *err);
 void compaction_iter_free(compaction_iter *c);  /* NULL-safe */
 
 bool compaction_iter_valid(const compaction_iter *c);
 void compaction_iter_next(compaction_iter *c);          /* REQUIRES: valid */
 slice compaction_iter_key(const compaction_iter *c);    /* REQUIRES: valid */
 slice compaction_iter_value(const compaction_iter *c);  /* REQUIRES: valid */
-/* SHALE_CORRUPTION for a key that does not parse, the input's error, or
- * SHALE_NO_MEMORY; the iterator is then invalid. */
+/* SHALE_CORRUPTION for a key that does not parse or a failed full merge,
+ * SHALE_NOT_SUPPORTED for a merge onto a blob or wide-column entry, the
+ * input's error, or SHALE_NO_MEMORY; the iterator is then invalid. */
 int compaction_iter_status(const compaction_iter *c, shale_err *err);
 const compaction_iter_stats *compaction_iter_get_stats(const compaction_iter *c);
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "lsm/compaction/compaction_iter.h"
+#include "lsm/db/merge.h"
 #include "lsm/compaction/range_del.h"
 #include "lsm/db/options_file.h"
 #include "lsm/db/table_output.h"
@@ -112,9 +113,11 @@ int db_build_level0(shale_db *db, memtable *mem, uint64_t number, const uint64_t
     }
     if ((rc = rd_agg_add_iter(agg, dels, err)) != SHALE_OK)
         goto done;
+    compaction_merge cm = {merge_full, merge_partial, db->opts.merge_operator};
     compaction_iter_options co = {.snapshots = snaps, .n_snapshots = n_snaps,
                                   .range_del = rd_agg_empty(agg) ? NULL : agg};
-    if ((rc = compaction_iter_new(points, &co, &ci, err)) != SHALE_OK ||
+    const compaction_merge *merge = cm.arg != NULL ? &cm : NULL;
+    if ((rc = compaction_iter_new_merge(points, &co, merge, &ci, err)) != SHALE_OK ||
         (rc = tout_open(db, 0, number, 0, &out, err)) != SHALE_OK)
         goto done;
     for (; compaction_iter_valid(ci) && rc == SHALE_OK; compaction_iter_next(ci))

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "lsm/compaction/compaction_iter.h"
+#include "lsm/db/merge.h"
 #include "lsm/compaction/range_del.h"
 #include "lsm/db/table_output.h"
 #include "lsm/table/merge_iter.h"
@@ -163,11 +164,12 @@ static int run_merge(job *j, compaction_iter_stats *cst, shale_err *err)
     iter *in = open_inputs(j, err);
     if (in == NULL)
         return err->code != SHALE_OK ? err->code : SHALE_NOMEM(err);
+    compaction_merge cm = {merge_full, merge_partial, j->db->opts.merge_operator};
     compaction_iter_options co = {.snapshots = j->snaps, .n_snapshots = j->n_snaps,
                                   .bottommost = j->c->bottommost,
                                   .zero_seqnums = j->c->bottommost, .range_del = j->agg};
     compaction_iter *ci = NULL;
-    int rc = compaction_iter_new(in, &co, &ci, err);
+    int rc = compaction_iter_new_merge(in, &co, cm.arg != NULL ? &cm : NULL, &ci, err);
     for (; rc == SHALE_OK && compaction_iter_valid(ci); compaction_iter_next(ci)) {
         if (atomic_load_explicit(&j->db->closing, memory_order_relaxed))
             rc = SHALE_ERR(err, SHALE_SHUTDOWN, "database is closing");

@@ -170,6 +170,10 @@ typedef struct read_view {
     version *v;
 } read_view;
 void db_view_acquire(shale_db *db, const shale_read_options *ro, read_view *rv);
+/* The value of user_key as a read at sequence `seq` sees it, merges
+ * resolved, into *out (cleared first); for max_successive_merges.
+ * SHALE_NOT_FOUND, or a read's codes. */
+int db_get_at_seq(shale_db *db, uint64_t seq, slice user_key, shale_buf *out, shale_err *err);
 void db_view_release(read_view *rv);
 
 /* Microseconds for latency histograms: 0 without statistics, so reads and

@@ -1,8 +1,9 @@
 /* lsm/db/db_iterator.c: the public iterator.  It pins a read view (memtable,
  * immutables, version) for its whole life and reads a merge of all their
  * sources through db_iter, which applies the snapshot, deletions, range
- * tombstones and bounds.  L0 files are one source each; every deeper level
- * is one concatenating source that opens its files lazily. */
+ * tombstones, bounds and the merge operator.  L0 files are one source each;
+ * every deeper level is one concatenating source that opens its files
+ * lazily. */
 #include "lsm/db/db_impl.h"
 
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "lsm/compaction/range_del.h"
 #include "lsm/db/db_iter.h"
+#include "lsm/db/merge.h"
 #include "lsm/memtable/memtable_iter.h"
 #include "lsm/table/concat_iter.h"
 #include "lsm/table/merge_iter.h"
@@ -168,7 +170,9 @@ shale_iter *shale_iter_new(shale_db *db, const shale_read_options *ro)
         db_iter_options o = {.seq = si->rv.seq,
                              .lower_bound = ro != NULL && ro->lower != NULL ? &lo : NULL,
                              .upper_bound = ro != NULL && ro->upper != NULL ? &hi : NULL,
-                             .range_del = agg};
+                             .range_del = agg,
+                             .merge = db->opts.merge_operator != NULL ? merge_full : NULL,
+                             .merge_arg = db->opts.merge_operator};
         agg = NULL;   /* owned by db_iter from here, even on failure */
         rc = db_iter_new(merged, &o, &si->it, &si->err);
     } else {

@@ -5,13 +5,17 @@
  * any lock.  Sources are searched newest first: memtable, immutables
  * (newest first), L0 files (newest first), then one file per level.  The
  * lookup context carries the largest covering range-tombstone sequence
- * from newer sources to older ones: an entry older than it is deleted. */
+ * from newer sources to older ones: an entry older than it is deleted.
+ * Merge operands met on the way are collected, newest first, until a value
+ * (their base), a deletion or the last source, then resolved with the
+ * merge operator oldest first (RocksDB's GetContext and MergeContext). */
 #include "lsm/db/db_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "lsm/compaction/range_del.h"
+#include "lsm/db/merge.h"
 #include "lsm/table/table_iter.h"
 #include "lsm/util/err.h"
 
@@ -41,13 +45,18 @@ void db_view_release(read_view *rv)
     memset(rv, 0, sizeof *rv);
 }
 
-/* What a table lookup found for the key. */
+/* What a table lookup found for the key.  Merge operands met on the way
+ * are appended to *operands (as mem_get() collects them: varint32 length +
+ * bytes, newest first) and the lookup goes on to older entries. */
 typedef struct table_get {
     slice user_key;
     uint64_t snapshot;
+    uint64_t covering;        /* entries below this seq are range-deleted */
     bool found;
     parsed_ikey k;
     shale_buf value;
+    shale_buf *operands;
+    size_t *num_operands;
 } table_get;
 
 static bool on_table_entry(void *arg, slice ikey, slice value)
@@ -58,6 +67,11 @@ static bool on_table_entry(void *arg, slice ikey, slice value)
         return false;
     if (k.seq > g->snapshot)
         return true;   /* newer than the snapshot (external files): keep looking */
+    if (k.type == VT_MERGE && k.seq >= g->covering) {
+        shale_buf_put_lp_slice(g->operands, value);
+        (*g->num_operands)++;
+        return shale_buf_ok(g->operands);
+    }
     g->found = true;
     g->k = k;
     shale_buf_clear(&g->value);
@@ -80,11 +94,23 @@ static uint64_t file_covering_seq(sst_reader *r, slice key, uint64_t snapshot, s
     return seq;
 }
 
+/* A point lookup's state across the sources of a read view. */
+typedef struct get_ctx {
+    const shale_read_options *ro;
+    slice key, lookup;        /* user key; internal key user key + (snapshot, seek) */
+    uint64_t snapshot;
+    uint64_t covering;        /* largest covering range-tombstone seq so far */
+    shale_buf operands;       /* merge operands, newest first (mem_get's format) */
+    size_t num_operands;
+} get_ctx;
+
 /* Looks key up in one table.  *state: 0 keep going, 1 found value, 2 deleted. */
-static int get_from_table(shale_db *db, const shale_read_options *ro, file_meta *f, slice key,
-                          slice lookup, uint64_t snapshot, uint64_t *covering, int *state,
-                          shale_buf *out, shale_err *err)
+static int get_from_table(shale_db *db, get_ctx *gc, file_meta *f, int *state, shale_buf *out,
+                          shale_err *err)
 {
+    const shale_read_options *ro = gc->ro;
+    slice key = gc->key, lookup = gc->lookup;
+    uint64_t snapshot = gc->snapshot, *covering = &gc->covering;
     sst_reader *r = NULL;
     int rc = tc_get(db->tcache, f->number, f->file_size, &r, err);
     if (rc != SHALE_OK)
@@ -92,7 +118,9 @@ static int get_from_table(shale_db *db, const shale_read_options *ro, file_meta 
     uint64_t cov = file_covering_seq(r, key, snapshot, err);
     if (cov > *covering)
         *covering = cov;
-    table_get g = {.user_key = key, .snapshot = snapshot, .value = SHALE_BUF_INIT};
+    table_get g = {.user_key = key, .snapshot = snapshot, .covering = *covering,
+                   .value = SHALE_BUF_INIT, .operands = &gc->operands,
+                   .num_operands = &gc->num_operands};
     sst_iter_options o;
     sst_iter_options_init(&o, r);
     if (ro != NULL) {
@@ -101,6 +129,8 @@ static int get_from_table(shale_db *db, const shale_read_options *ro, file_meta 
     }
     rc = sst_reader_get_opt(r, &o, lookup, on_table_entry, &g, err);
     sst_reader_unref(r);
+    if (rc == SHALE_OK && !shale_buf_ok(&gc->operands))
+        rc = SHALE_NOMEM(err);
     if (rc == SHALE_OK && g.found) {
         if (g.k.seq < *covering || g.k.type == VT_DELETION || g.k.type == VT_SINGLE_DELETION) {
             *state = 2;
@@ -110,8 +140,6 @@ static int get_from_table(shale_db *db, const shale_read_options *ro, file_meta 
             shale_buf_append_slice(out, shale_buf_slice(&g.value));
             if (!shale_buf_ok(out))
                 rc = SHALE_NOMEM(err);
-        } else if (g.k.type == VT_MERGE) {
-            rc = SHALE_INVALID(err, "merge_operator is not properly initialized.");
         } else {
             rc = SHALE_UNSUPPORTED(err, "entry type 0x%02x", g.k.type);
         }
@@ -122,10 +150,11 @@ static int get_from_table(shale_db *db, const shale_read_options *ro, file_meta 
     return rc;
 }
 
-static int get_from_version(shale_db *db, const shale_read_options *ro, version *v, slice key,
-                            uint64_t snapshot, uint64_t covering, int *state, shale_buf *out,
+static int get_from_version(shale_db *db, version *v, get_ctx *gc, int *state, shale_buf *out,
                             shale_err *err)
 {
+    slice key = gc->key;
+    uint64_t snapshot = gc->snapshot;
     char small[256];
     char *lkbuf = key.len + 8 <= sizeof small ? small : malloc(key.len + 8);
     if (lkbuf == NULL)
@@ -134,8 +163,9 @@ static int get_from_version(shale_db *db, const shale_read_options *ro, version 
         memcpy(lkbuf, key.data, key.len);
     enc_fixed64(lkbuf + key.len, ikey_pack(snapshot, VT_FOR_SEEK));
     slice lk = slice_make(lkbuf, key.len + 8);
+    gc->lookup = lk;
     int rc = SHALE_OK;
-    *state = covering > 0 ? 2 : 0;
+    *state = gc->covering > 0 ? 2 : 0;
     for (int level = 0; level < v->num_levels && rc == SHALE_OK && *state == 0; level++) {
         size_t n = version_num_files(v, level);
         if (level == 0) {
@@ -144,7 +174,7 @@ static int get_from_version(shale_db *db, const shale_read_options *ro, version 
                 if (slice_compare(key, ikey_user_key(file_meta_smallest(f))) < 0 ||
                     slice_compare(key, ikey_user_key(file_meta_largest(f))) > 0)
                     continue;
-                rc = get_from_table(db, ro, f, key, lk, snapshot, &covering, state, out, err);
+                rc = get_from_table(db, gc, f, state, out, err);
                 if (*state == 1)
                     stats_add(db->stats, TICKER_GET_HIT_L0, 1);
             }
@@ -153,8 +183,7 @@ static int get_from_version(shale_db *db, const shale_read_options *ro, version 
         size_t i = version_find_file(v, level, lk);
         if (i >= n || slice_compare(key, ikey_user_key(file_meta_smallest(v->files[level][i]))) < 0)
             continue;
-        rc = get_from_table(db, ro, v->files[level][i], key, lk, snapshot, &covering, state, out,
-                            err);
+        rc = get_from_table(db, gc, v->files[level][i], state, out, err);
         if (*state == 1)
             stats_add(db->stats, level == 1 ? TICKER_GET_HIT_L1 : TICKER_GET_HIT_L2_AND_UP, 1);
     }
@@ -163,41 +192,94 @@ static int get_from_version(shale_db *db, const shale_read_options *ro, version 
     return rc;
 }
 
-/* One lookup in a view.  SHALE_OK with the value in out, or NOT_FOUND. */
-static int get_in_view(shale_db *db, const shale_read_options *ro, read_view *rv, slice key,
-                       shale_buf *out, shale_err *err)
+/* Resolves the operands collected in gc onto base (NULL: none) into out. */
+static int finish_merge(shale_db *db, get_ctx *gc, const slice *base, shale_buf *out,
+                        shale_err *err)
+{
+    shale_buf res = SHALE_BUF_INIT;
+    int rc = merge_resolve_collected(db->opts.merge_operator, gc->key, base,
+                                     shale_buf_slice(&gc->operands), gc->num_operands, &res, err);
+    if (rc == SHALE_OK) {
+        shale_buf_clear(out);
+        shale_buf_append_slice(out, shale_buf_slice(&res));
+        if (!shale_buf_ok(out))
+            rc = SHALE_NOMEM(err);
+    }
+    shale_buf_deinit(&res);
+    return rc;
+}
+
+/* The memtables of the view, newest first.  *done: the lookup ended here
+ * (rc SHALE_OK with the value in out, or SHALE_NOT_FOUND). */
+static int get_from_memtables(shale_db *db, read_view *rv, get_ctx *gc, shale_buf *out,
+                              bool *done, shale_err *err)
 {
     mem_get_ctx ctx;
-    mem_get_ctx_init(&ctx, NULL);
+    mem_get_ctx_init(&ctx, &gc->operands);
     memtable *mems[DB_MAX_IMM + 1];
     int n = 0;
     mems[n++] = rv->mem;
     for (int i = 0; i < rv->n_imm; i++)
         mems[n++] = rv->imm[i];
+    *done = true;
     for (int i = 0; i < n; i++) {
-        int rc = mem_get(mems[i], key, rv->seq, &ctx, err);
+        int rc = mem_get(mems[i], gc->key, rv->seq, &ctx, err);
         if (rc != SHALE_OK)
             return rc;
-        if (ctx.state == MEM_GET_FOUND) {
+        gc->num_operands = ctx.num_operands;
+        if (ctx.state == MEM_GET_FOUND || ctx.state == MEM_GET_DELETED) {
             stats_add(db->stats, TICKER_MEMTABLE_HIT, 1);
+            bool found = ctx.state == MEM_GET_FOUND;
+            if (gc->num_operands > 0)
+                return finish_merge(db, gc, found ? &ctx.value : NULL, out, err);
+            if (!found)
+                return SHALE_NOT_FOUND;
             shale_buf_clear(out);
             shale_buf_append_slice(out, ctx.value);
             return shale_buf_ok(out) ? SHALE_OK : SHALE_NOMEM(err);
         }
-        if (ctx.state == MEM_GET_DELETED) {
-            stats_add(db->stats, TICKER_MEMTABLE_HIT, 1);
-            return SHALE_NOT_FOUND;
-        }
-        if (ctx.state == MEM_GET_MERGE_IN_PROGRESS)
-            return SHALE_INVALID(err, "merge_operator is not properly initialized.");
     }
     stats_add(db->stats, TICKER_MEMTABLE_MISS, 1);
+    gc->covering = ctx.max_covering_tombstone_seq;
+    *done = false;
+    return SHALE_OK;
+}
+
+/* One lookup in a view.  SHALE_OK with the value in out, or NOT_FOUND.
+ * Merge operands are collected newest first (memtables, then files) until
+ * a value, a deletion or the end, then resolved oldest first. */
+static int get_in_view(shale_db *db, const shale_read_options *ro, read_view *rv, slice key,
+                       shale_buf *out, shale_err *err)
+{
+    get_ctx gc = {.ro = ro, .key = key, .snapshot = rv->seq, .operands = SHALE_BUF_INIT};
+    bool done = false;
+    int rc = get_from_memtables(db, rv, &gc, out, &done, err);
     int state = 0;
-    int rc = get_from_version(db, ro, rv->v, key, rv->seq, ctx.max_covering_tombstone_seq,
-                              &state, out, err);
-    if (rc != SHALE_OK)
-        return rc;
-    return state == 1 ? SHALE_OK : SHALE_NOT_FOUND;
+    if (rc == SHALE_OK && !done)
+        rc = get_from_version(db, rv->v, &gc, &state, out, err);
+    if (rc == SHALE_OK && !done) {
+        if (gc.num_operands > 0) {
+            slice base = shale_buf_slice(out);
+            rc = finish_merge(db, &gc, state == 1 ? &base : NULL, out, err);
+        } else if (state != 1) {
+            rc = SHALE_NOT_FOUND;
+        }
+    }
+    shale_buf_deinit(&gc.operands);
+    return rc;
+}
+
+int db_get_at_seq(shale_db *db, uint64_t seq, slice user_key, shale_buf *out, shale_err *err)
+{
+    shale_snapshot snap = {.seq = seq};
+    shale_read_options ro;
+    read_options_init(&ro);
+    ro.snapshot = &snap;
+    read_view rv;
+    db_view_acquire(db, &ro, &rv);
+    int rc = get_in_view(db, &ro, &rv, user_key, out, err);
+    db_view_release(&rv);
+    return rc;
 }
 
 int shale_get(shale_db *db, const shale_read_options *ro, const char *key, size_t klen,

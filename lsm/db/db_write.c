@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lsm/db/merge.h"
 #include "lsm/util/err.h"
 #include "lsm/version/filenames.h"
 
@@ -30,7 +31,40 @@
 typedef struct mem_inserter {
     memtable *mem;
     uint64_t keys, bytes;
+    shale_db *db;   /* NULL in recovery: no max_successive_merges */
 } mem_inserter;
+
+/* max_successive_merges (RocksDB's MemTableInserter::MergeCF): when the
+ * memtable already holds that many operands on top of the key, the key is
+ * read at seq - 1 (everything written before this operand, its own batch
+ * included), merged with the operand, and the result stored as a Put.  A
+ * read that finds nothing or fails, or a failed merge, stores the operand
+ * as usual.  *done: the Put was stored (or failed with the code
+ * returned). */
+static int merge_as_put(mem_inserter *ins, uint64_t seq, slice key, slice operand, bool *done,
+                        shale_err *err)
+{
+    shale_db *db = ins->db;
+    *done = false;
+    mem_get_ctx ctx;
+    mem_get_ctx_init(&ctx, NULL);
+    if (mem_get(ins->mem, key, seq - 1, &ctx, NULL) != SHALE_OK ||
+        ctx.num_operands < db->opts.max_successive_merges)
+        return SHALE_OK;
+    shale_buf cur = SHALE_BUF_INIT, res = SHALE_BUF_INIT;
+    int rc = SHALE_OK;
+    if (db_get_at_seq(db, seq - 1, key, &cur, NULL) == SHALE_OK) {
+        slice existing = shale_buf_slice(&cur);
+        if (merge_full(db->opts.merge_operator, key, &existing, &operand, 1, &res, NULL) ==
+            SHALE_OK) {
+            *done = true;
+            rc = mem_add(ins->mem, seq, VT_VALUE, key, shale_buf_slice(&res), err);
+        }
+    }
+    shale_buf_deinit(&cur);
+    shale_buf_deinit(&res);
+    return rc;
+}
 
 static int insert_record(void *arg, uint64_t seq, uint32_t cf, int type, slice key, slice value,
                          shale_err *err)
@@ -43,16 +77,28 @@ static int insert_record(void *arg, uint64_t seq, uint32_t cf, int type, slice k
         return SHALE_UNSUPPORTED(err, "write batch entry type 0x%02x", type);
     ins->keys++;
     ins->bytes += key.len + value.len;
+    if (type == VT_MERGE && ins->db != NULL && ins->db->opts.max_successive_merges > 0 &&
+        ins->db->opts.merge_operator != NULL && seq > 0) {
+        bool done = false;
+        int rc = merge_as_put(ins, seq, key, value, &done, err);
+        if (done || rc != SHALE_OK)
+            return rc;
+    }
     return mem_add(ins->mem, seq, type, key, value, err);
 }
 
-int db_apply_batch(memtable *mem, slice rep, uint64_t *keys, shale_err *err)
+static int apply_batch(shale_db *db, memtable *mem, slice rep, uint64_t *keys, shale_err *err)
 {
-    mem_inserter ins = {mem, 0, 0};
+    mem_inserter ins = {mem, 0, 0, db};
     wb_handler h = {.record = insert_record};
     int rc = wb_iterate(rep, &h, &ins, err);
     *keys = ins.keys;
     return rc;
+}
+
+int db_apply_batch(memtable *mem, slice rep, uint64_t *keys, shale_err *err)
+{
+    return apply_batch(NULL, mem, rep, keys, err);
 }
 
 static void record_stall_locked(shale_db *db, uint64_t micros) SHALE_REQUIRES(db->mu.lock)
@@ -215,7 +261,7 @@ static int commit_group(shale_db *db, log_writer *lw, memtable *mem, write_batch
         stats_add(db->stats, TICKER_WAL_FILE_BYTES, rep.len);
     }
     uint64_t keys = 0;
-    int rc = db_apply_batch(mem, rep, &keys, err);
+    int rc = apply_batch(db, mem, rep, &keys, err);
     stats_add(db->stats, TICKER_NUMBER_KEYS_WRITTEN, keys);
     stats_add(db->stats, TICKER_BYTES_WRITTEN, rep.len);
     return rc;
@@ -378,6 +424,12 @@ int shale_write_batch_delete_range(shale_write_batch *b, const char *begin, size
     return wb_delete_range(&b->wb, 0, slice_make(begin, blen), slice_make(end, elen), err);
 }
 
+int shale_write_batch_merge(shale_write_batch *b, const char *key, size_t klen, const char *val,
+                            size_t vlen, shale_err *err)
+{
+    return wb_merge(&b->wb, 0, slice_make(key, klen), slice_make(val, vlen), err);
+}
+
 void shale_write_batch_clear(shale_write_batch *b) { wb_clear(&b->wb); }
 
 int shale_write_batch_count(const shale_write_batch *b) { return (int)wb_count(&b->wb); }
@@ -431,6 +483,8 @@ static int write_one(shale_db *db, const shale_write_options *wo, int type, slic
         return rc;
     if (type == VT_VALUE)
         rc = wb_put(&b, 0, key, val, err);
+    else if (type == VT_MERGE)
+        rc = wb_merge(&b, 0, key, val, err);
     else if (type == VT_DELETION)
         rc = wb_delete(&b, 0, key, err);
     else
@@ -458,4 +512,12 @@ int shale_single_delete(shale_db *db, const shale_write_options *wo, const char 
 {
     return write_one(db, wo, VT_SINGLE_DELETION, slice_make(key, klen), slice_make(NULL, 0),
                      err);
+}
+
+int shale_merge(shale_db *db, const shale_write_options *wo, const char *key, size_t klen,
+                const char *val, size_t vlen, shale_err *err)
+{
+    if (db->opts.merge_operator == NULL)   /* RocksDB's DB::Merge text */
+        return SHALE_UNSUPPORTED(err, "Provide a merge_operator when opening DB");
+    return write_one(db, wo, VT_MERGE, slice_make(key, klen), slice_make(val, vlen), err);
 }

@@ -44,6 +44,8 @@ void options_copy(shale_options *dst, const shale_options *src)
         bc_ref(dst->bcache);
     if (dst->stats != NULL)
         stats_ref(dst->stats);
+    if (dst->merge_operator != NULL)
+        merge_op_ref(dst->merge_operator);
 }
 
 void options_deinit(shale_options *o)
@@ -52,8 +54,10 @@ void options_deinit(shale_options *o)
         return;
     bc_unref(o->bcache);
     stats_unref(o->stats);
+    merge_op_unref(o->merge_operator);
     o->bcache = NULL;
     o->stats = NULL;
+    o->merge_operator = NULL;
 }
 
 int options_check(const shale_options *o, shale_err *err)
@@ -159,6 +163,20 @@ void shale_options_set_statistics(shale_options *o, shale_statistics *s)
         stats_ref(s);
     stats_unref(o->stats);
     o->stats = s;
+}
+
+/* Takes over the caller's reference (RocksDB's C API takes ownership). */
+void shale_options_set_merge_operator(shale_options *o, shale_merge_operator *op)
+{
+    if (op == o->merge_operator)
+        return;
+    merge_op_unref(o->merge_operator);
+    o->merge_operator = op;
+}
+
+void shale_options_set_max_successive_merges(shale_options *o, size_t v)
+{
+    o->max_successive_merges = v;
 }
 
 void read_options_init(shale_read_options *o)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "lsm/cache/block_cache.h"
+#include "lsm/db/merge.h"
 #include "lsm/table/sst_builder.h"
 #include "shale/db.h"
 
@@ -42,6 +43,8 @@ struct shale_options {
     int info_log_level;
     uint64_t max_manifest_file_size;
     uint64_t delayed_write_rate;            /* bytes/s while slowed down */
+    shale_merge_operator *merge_operator;   /* referenced; NULL: none */
+    size_t max_successive_merges;           /* 0: off */
 };
 
 struct shale_read_options {
@@ -56,7 +59,8 @@ struct shale_write_options {
 };
 
 void options_init(shale_options *o);
-/* Copies src into dst, taking new references on the cache and statistics. */
+/* Copies src into dst, taking new references on the cache, statistics and
+ * merge operator. */
 void options_copy(shale_options *dst, const shale_options *src);
 /* Drops the references a copy holds. */
 void options_deinit(shale_options *o);

@@ -39,7 +39,8 @@ enum field {
     F_LEVEL0_FILE_NUM_COMPACTION_TRIGGER, F_LEVEL0_SLOWDOWN_WRITES_TRIGGER,
     F_LEVEL0_STOP_WRITES_TRIGGER, F_MAX_BYTES_FOR_LEVEL_BASE, F_MAX_BYTES_FOR_LEVEL_MULTIPLIER,
     F_TARGET_FILE_SIZE_BASE, F_TARGET_FILE_SIZE_MULTIPLIER, F_NUM_LEVELS, F_COMPRESSION,
-    F_COMPRESSION_PER_LEVEL, F_DISABLE_AUTO_COMPACTIONS,
+    F_COMPRESSION_PER_LEVEL, F_DISABLE_AUTO_COMPACTIONS, F_MERGE_OPERATOR,
+    F_MAX_SUCCESSIVE_MERGES,
     /* TableOptions/BlockBasedTable */
     F_BLOCK_SIZE, F_BLOCK_RESTART_INTERVAL, F_INDEX_BLOCK_RESTART_INTERVAL, F_FORMAT_VERSION,
     F_CHECKSUM, F_FILTER_POLICY, F_WHOLE_KEY_FILTERING, F_CACHE_INDEX_AND_FILTER_BLOCKS,
@@ -152,7 +153,7 @@ static const ini_line cf_section[] = {
     FX("report_bg_io_stats", "false"),
     SH("write_buffer_size", F_WRITE_BUFFER_SIZE),
     FX("memtable_huge_page_size", "0"),
-    FX("max_successive_merges", "0"),
+    SH("max_successive_merges", F_MAX_SUCCESSIVE_MERGES),
     SH("max_write_buffer_number", F_MAX_WRITE_BUFFER_NUMBER),
     FX("prefix_extractor", "nullptr"),
     FX("bottommost_compression_opts", COMPRESSION_OPTS),
@@ -214,7 +215,7 @@ static const ini_line cf_section[] = {
     FX("compaction_style", "kCompactionStyleLevel"),
     FX("compaction_filter", "nullptr"),
     FX("inplace_update_support", "false"),
-    FX("merge_operator", "nullptr"),
+    SH("merge_operator", F_MERGE_OPERATOR),
     FX("table_factory", "BlockBasedTable"),
     FX("bloom_locality", "0"),
     FX("comparator", "leveldb.BytewiseComparator"),
@@ -379,6 +380,12 @@ static void cf_value(shale_buf *b, const shale_options *o, int field)
     case F_DISABLE_AUTO_COMPACTIONS:
         shale_buf_append_str(b, bool_str(o->disable_auto_compactions));
         break;
+    case F_MERGE_OPERATOR:   /* RocksDB writes the operator's name */
+        shale_buf_append_str(b, o->merge_operator != NULL
+                                    ? shale_merge_operator_name(o->merge_operator)
+                                    : "nullptr");
+        break;
+    case F_MAX_SUCCESSIVE_MERGES: bprintf(b, "%zu", o->max_successive_merges); break;
     default: break;
     }
 }
@@ -646,7 +653,7 @@ static const dump_line db_dump[] = {
 
 static const dump_line cf_dump[] = {
     DX(32, "Options.comparator", "leveldb.BytewiseComparator"),
-    DX(32, "Options.merge_operator", "None"),
+    DS(32, "Options.merge_operator", F_MERGE_OPERATOR),
     DX(32, "Options.compaction_filter", "None"),
     DX(40, "Options.compaction_filter_factory", "None"),
     DX(32, "Options.sst_partitioner_factory", "None"),
@@ -719,7 +726,7 @@ static const dump_line cf_dump[] = {
     DX(50, "Options.memtable_whole_key_filtering", "0"),
     DX(33, "Options.memtable_huge_page_size", "0"),
     DX(48, "Options.bloom_locality", "0"),
-    DX(48, "Options.max_successive_merges", "0"),
+    DS(48, "Options.max_successive_merges", F_MAX_SUCCESSIVE_MERGES),
     DX(48, "Options.optimize_filters_for_hits", "0"),
     DX(43, "Options.paranoid_file_checks", "0"),
     DX(47, "Options.force_consistency_checks", "1"),
@@ -764,6 +771,10 @@ static const char *dump_value(const logger *lg, const shale_options *o, int fiel
     case F_WAL_RECOVERY_MODE: snprintf(buf, n, "%d", o->wal_recovery_mode); return buf;
     case F_MAX_BACKGROUND_JOBS: snprintf(buf, n, "%d", o->max_background_jobs); return buf;
     case F_MAX_OPEN_FILES: snprintf(buf, n, "%d", o->max_open_files); return buf;
+    case F_MERGE_OPERATOR:   /* the LOG says None where the OPTIONS file says nullptr */
+        if (o->merge_operator == NULL)
+            return "None";
+        break;
     default: break;
     }
     /* The CF rows print as the OPTIONS file does, bar the bools above. */

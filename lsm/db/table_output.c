@@ -25,6 +25,8 @@ int tout_open(shale_db *db, int level, uint64_t number, uint64_t oldest_ancester
     bo.db_session_id = db->session_id;
     bo.column_family_id = 0;
     bo.column_family_name = "default";
+    if (db->opts.merge_operator != NULL)   /* rocksdb.merge.operator */
+        bo.merge_operator_name = shale_merge_operator_name(db->opts.merge_operator);
     uint64_t now = db->env->ops->now_micros(db->env) / 1000000u;
     bo.creation_time = oldest_ancester_time != 0 ? oldest_ancester_time : now;
     bo.file_creation_time = now;

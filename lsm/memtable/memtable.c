@@ -68,32 +68,13 @@ static inline uint64_t entry_trailer(slice ikey)
     return dec_fixed64(ikey.data + ikey.len - IKEY_TRAILER_LEN);
 }
 
-/* Bytewise order of n bytes, 8 at a time as big-endian words: the hot
- * comparison of every memtable insert and lookup, without a call. */
-static inline int bytes_cmp(const char *a, const char *b, size_t n)
-{
-    for (; n >= 8; a += 8, b += 8, n -= 8) {
-        uint64_t x, y;
-        memcpy(&x, a, 8);
-        memcpy(&y, b, 8);
-        if (x != y) {
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-            x = __builtin_bswap64(x);
-            y = __builtin_bswap64(y);
-#endif
-            return x < y ? -1 : 1;
-        }
-    }
-    return n == 0 ? 0 : memcmp(a, b, n);
-}
-
 /* Internal-key order of two entries (or lookup targets). */
 static int entry_cmp(const char *a, const char *b, const void *ctx)
 {
     (void)ctx;
     slice ka = entry_ikey(a), kb = entry_ikey(b);
     size_t ua = ka.len - IKEY_TRAILER_LEN, ub = kb.len - IKEY_TRAILER_LEN;
-    int r = bytes_cmp(ka.data, kb.data, ua < ub ? ua : ub);
+    int r = bytes_compare(ka.data, kb.data, ua < ub ? ua : ub);
     if (r != 0)
         return r;
     if (ua != ub)

@@ -278,19 +278,41 @@ static int pe_truncate(shale_env *e, const char *path, uint64_t size, shale_err 
     return truncate(path, (off_t)size) == 0 ? SHALE_OK : io_fail(err, errno, "While truncate", path);
 }
 
-static int pe_lock_file(shale_env *e, const char *path, shale_file **lock, shale_err *err)
+/* The canonical path of a file that may not exist yet: its directory
+ * resolved, then its name.  malloc'd; NULL on failure. */
+static char *canonical_path(const char *path)
 {
     char *real = realpath(path, NULL);
-    int rc = open_fd(path, O_RDWR | O_CREAT, false, lock, err);
-    if (rc == SHALE_OK && real == NULL)
-        real = realpath(path, NULL);
-    if (rc == SHALE_OK && (real == NULL || !locked_add(real))) {
-        shale_file_close(*lock, NULL);
-        *lock = NULL;
-        rc = SHALE_ERR(err, SHALE_BUSY, "While lock file: %s: lock hold by current process",
-                       path);
+    if (real != NULL)
+        return real;
+    const char *slash = strrchr(path, '/');
+    char *dir = slash == NULL ? strdup(".") : strndup(path, (size_t)(slash - path));
+    char *rdir = dir != NULL ? realpath(slash == path ? "/" : dir, NULL) : NULL;
+    const char *base = slash == NULL ? path : slash + 1;
+    size_t n = rdir != NULL ? strlen(rdir) + strlen(base) + 2 : 0;
+    char *out = n > 0 ? malloc(n) : NULL;
+    if (out != NULL)
+        snprintf(out, n, "%s/%s", rdir, base);
+    free(dir);
+    free(rdir);
+    return out;
+}
+
+static int pe_lock_file(shale_env *e, const char *path, shale_file **lock, shale_err *err)
+{
+    /* Registered before the file is opened: closing a second descriptor of
+     * a locked file would drop this process's fcntl lock on it. */
+    char *real = canonical_path(path);
+    if (real == NULL)
+        return SHALE_IOERR(err, errno, "While lock file %s", path);
+    if (!locked_add(real)) {
+        free(real);
+        return SHALE_ERR(err, SHALE_BUSY, "While lock file: %s: lock hold by current process",
+                         path);
     }
+    int rc = open_fd(path, O_RDWR | O_CREAT, false, lock, err);
     if (rc != SHALE_OK) {
+        locked_remove(real);
         free(real);
         return rc;
     }

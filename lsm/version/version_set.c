@@ -555,8 +555,13 @@ int vset_recover(vset *vs, shale_err *err)
         rc = version_builder_new(NULL, &vs->cf.opts, &st.builder, err);
     if (rc == SHALE_OK)
         rc = read_manifest(vs, f, number, &st, err);
-    if (rc == SHALE_OK)
-        rc = check_required(&st, err);
+    if (rc == SHALE_OK && (rc = check_required(&st, err)) != SHALE_OK && err != NULL &&
+        strstr(err->msg, path) == NULL) {
+        /* as RocksDB: name the MANIFEST that lacked them */
+        size_t used = strnlen(err->msg, sizeof err->msg);
+        snprintf(err->msg + used, sizeof err->msg - used, " in file %.*s",
+                 (int)(sizeof err->msg - used), path);
+    }
     if (rc == SHALE_OK)
         rc = install_recovered(vs, &st, number, err);
     (void)shale_file_close(f, NULL);

@@ -4,6 +4,11 @@
  *
  *   rocksdb-oracle ingest DB FILE...          create DB if missing, ingest SSTs
  *   rocksdb-oracle put DB HEXKEY HEXVALUE...  write pairs, then flush
+ *   rocksdb-oracle merge DB HEXKEY HEXOPERAND... [flush] ...
+ *                                             merge operands (uint64add) in
+ *                                             order; each `flush` token
+ *                                             flushes the memtable there;
+ *                                             the rest stays in the WAL
  *   rocksdb-oracle get [--stats] DB HEXKEY... "HEXKEY HEXVALUE" or "HEXKEY NOT_FOUND";
  *                                             --stats then prints
  *                                             "rocksdb.bloom.filter.useful N"
@@ -37,7 +42,7 @@ static void die_if(char *err, const char *what)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: rocksdb-oracle ingest|put|get|scan|write-sst ... (see source)\n");
+    fprintf(stderr, "usage: rocksdb-oracle ingest|put|merge|get|scan|write-sst ... (see source)\n");
     exit(2);
 }
 
@@ -146,6 +151,48 @@ static int cmd_put(int argc, char **argv)
     rocksdb_flush(db, fo, &err);
     die_if(err, "flush");
     rocksdb_flushoptions_destroy(fo);
+    rocksdb_writeoptions_destroy(wo);
+    rocksdb_close(db);
+    rocksdb_options_destroy(o);
+    return 0;
+}
+
+static void flush_db(rocksdb_t *db)
+{
+    char *err = NULL;
+    rocksdb_flushoptions_t *fo = rocksdb_flushoptions_create();
+    rocksdb_flush(db, fo, &err);
+    die_if(err, "flush");
+    rocksdb_flushoptions_destroy(fo);
+}
+
+/* Merge operands, with "flush" tokens between pairs; no flush at the end,
+ * so what follows the last token is only in the WAL (close does not flush
+ * a database with its WAL on). */
+static int cmd_merge(int argc, char **argv)
+{
+    if (argc < 1)
+        usage();
+    rocksdb_options_t *o = make_options();
+    rocksdb_options_set_compression(o, rocksdb_no_compression);   /* shale reads no Snappy */
+    rocksdb_t *db = open_db(o, argv[0]);
+    rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
+    char *err = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "flush") == 0) {
+            flush_db(db);
+            continue;
+        }
+        if (i + 1 >= argc)
+            usage();
+        size_t kl, vl;
+        char *k = unhex(argv[i], &kl), *v = unhex(argv[i + 1], &vl);
+        rocksdb_merge(db, wo, k, kl, v, vl, &err);
+        die_if(err, "merge");
+        free(k);
+        free(v);
+        i++;
+    }
     rocksdb_writeoptions_destroy(wo);
     rocksdb_close(db);
     rocksdb_options_destroy(o);
@@ -372,6 +419,8 @@ int main(int argc, char **argv)
         return cmd_ingest(argc, argv);
     if (strcmp(cmd, "put") == 0)
         return cmd_put(argc, argv);
+    if (strcmp(cmd, "merge") == 0)
+        return cmd_merge(argc, argv);
     if (strcmp(cmd, "get") == 0)
         return cmd_get(argc, argv);
     if (strcmp(cmd, "scan") == 0)
