@@ -198,21 +198,24 @@ static bool get_key(bench_ctx *ctx, const char *key, uint64_t *bytes)
     return true;
 }
 
-static void read_random(bench_thread *t)
+/* A loop of random-key lookups (gets or seeks), with RocksDB's
+ * "(found of read found)" message. */
+static void random_lookups(bench_thread *t, bool (*once)(bench_ctx *, const char *, uint64_t *),
+                           int op, const char *what)
 {
     bench_ctx *ctx = t->ctx;
     char *key = malloc((size_t)ctx->key_size + 1);
     if (key == NULL)
-        bench_die("get", SHALE_NO_MEMORY, NULL);
+        bench_die(what, SHALE_NO_MEMORY, NULL);
     uint64_t read = 0, found = 0, bytes = 0;
     duration d;
     duration_init(&d, g_flags.duration, ctx->reads);
     while (!duration_done(&d, 1)) {
         bench_key_from_int(random_key(t), ctx->key_size, key);
         read++;
-        if (get_key(ctx, key, &bytes))
+        if (once(ctx, key, &bytes))
             found++;
-        stats_finished_ops(&t->stats, 1, OP_READ);
+        stats_finished_ops(&t->stats, 1, op);
     }
     char msg[100];
     snprintf(msg, sizeof msg, "(%" PRIu64 " of %" PRIu64 " found)\n", found, read);
@@ -220,6 +223,8 @@ static void read_random(bench_thread *t)
     stats_add_message(&t->stats, msg);
     free(key);
 }
+
+static void read_random(bench_thread *t) { random_lookups(t, get_key, OP_READ, "get"); }
 
 static void read_sequential(bench_thread *t, bool reverse)
 {
@@ -284,28 +289,7 @@ static bool seek_once(bench_ctx *ctx, const char *key, uint64_t *bytes)
     return found;
 }
 
-static void seek_random(bench_thread *t)
-{
-    bench_ctx *ctx = t->ctx;
-    char *key = malloc((size_t)ctx->key_size + 1);
-    if (key == NULL)
-        bench_die("seek", SHALE_NO_MEMORY, NULL);
-    uint64_t read = 0, found = 0, bytes = 0;
-    duration d;
-    duration_init(&d, g_flags.duration, ctx->reads);
-    while (!duration_done(&d, 1)) {
-        bench_key_from_int(random_key(t), ctx->key_size, key);
-        read++;
-        if (seek_once(ctx, key, &bytes))
-            found++;
-        stats_finished_ops(&t->stats, 1, OP_SEEK);
-    }
-    char msg[100];
-    snprintf(msg, sizeof msg, "(%" PRIu64 " of %" PRIu64 " found)\n", found, read);
-    stats_add_bytes(&t->stats, bytes);
-    stats_add_message(&t->stats, msg);
-    free(key);
-}
+static void seek_random(bench_thread *t) { random_lookups(t, seek_once, OP_SEEK, "seek"); }
 
 /* readwhilewriting's writer: random puts until every reader is done; its
  * stats stay out of the merged result. */

@@ -292,19 +292,6 @@ static const char *wal_recovery_ini_name(int m)
 
 static const char *bool_str(bool v) { return v ? "true" : "false"; }
 
-static void bprintf(shale_buf *b, const char *fmt, ...) SHALE_PRINTF(2, 3);
-
-static void bprintf(shale_buf *b, const char *fmt, ...)
-{
-    char tmp[128];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        shale_buf_append(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
 /* The Bloom policy as RocksDB's BloomFilterPolicy names itself:
  * "bloomfilter:<bits>:false", bits rounded to RocksDB's millibits (at
  * least 1, at most 100), or nullptr when no filter is written. */
@@ -316,7 +303,7 @@ static void filter_policy_value(shale_buf *b, const shale_options *o)
         return;
     }
     double milli = bits >= 100 ? 100000 : round(bits * 1000);
-    bprintf(b, "bloomfilter:%g:false", (milli < 1000 ? 1000 : milli) / 1000.0);
+    shale_buf_printf(b, "bloomfilter:%g:false", (milli < 1000 ? 1000 : milli) / 1000.0);
 }
 
 static void compression_list_value(shale_buf *b, const shale_options *o)
@@ -334,8 +321,8 @@ static void db_value(shale_buf *b, const shale_options *o, int field)
     case F_CREATE_IF_MISSING: shale_buf_append_str(b, bool_str(o->create_if_missing)); break;
     case F_ERROR_IF_EXISTS: shale_buf_append_str(b, bool_str(o->error_if_exists)); break;
     case F_PARANOID_CHECKS: shale_buf_append_str(b, bool_str(o->paranoid_checks)); break;
-    case F_MAX_OPEN_FILES: bprintf(b, "%d", o->max_open_files); break;
-    case F_MAX_BACKGROUND_JOBS: bprintf(b, "%d", o->max_background_jobs); break;
+    case F_MAX_OPEN_FILES: shale_buf_printf(b, "%d", o->max_open_files); break;
+    case F_MAX_BACKGROUND_JOBS: shale_buf_printf(b, "%d", o->max_background_jobs); break;
     case F_WAL_RECOVERY_MODE:
         shale_buf_append_str(b, wal_recovery_ini_name(o->wal_recovery_mode));
         break;
@@ -344,8 +331,8 @@ static void db_value(shale_buf *b, const shale_options *o, int field)
         shale_buf_append_str(b, name != NULL ? name : "INFO_LEVEL");
         break;
     }
-    case F_MAX_MANIFEST_FILE_SIZE: bprintf(b, "%" PRIu64, o->max_manifest_file_size); break;
-    case F_DELAYED_WRITE_RATE: bprintf(b, "%" PRIu64, o->delayed_write_rate); break;
+    case F_MAX_MANIFEST_FILE_SIZE: shale_buf_printf(b, "%" PRIu64, o->max_manifest_file_size); break;
+    case F_DELAYED_WRITE_RATE: shale_buf_printf(b, "%" PRIu64, o->delayed_write_rate); break;
     default: break;
     }
 }
@@ -353,28 +340,28 @@ static void db_value(shale_buf *b, const shale_options *o, int field)
 static void cf_value(shale_buf *b, const shale_options *o, int field)
 {
     switch (field) {
-    case F_WRITE_BUFFER_SIZE: bprintf(b, "%zu", o->write_buffer_size); break;
+    case F_WRITE_BUFFER_SIZE: shale_buf_printf(b, "%zu", o->write_buffer_size); break;
     case F_ARENA_BLOCK_SIZE:   /* RocksDB's sanitized default: min(1 MiB, write buffer / 8) */
-        bprintf(b, "%zu", o->write_buffer_size / 8 < 1048576 ? o->write_buffer_size / 8 : 1048576);
+        shale_buf_printf(b, "%zu", o->write_buffer_size / 8 < 1048576 ? o->write_buffer_size / 8 : 1048576);
         break;
-    case F_MAX_WRITE_BUFFER_NUMBER: bprintf(b, "%d", o->max_write_buffer_number); break;
+    case F_MAX_WRITE_BUFFER_NUMBER: shale_buf_printf(b, "%d", o->max_write_buffer_number); break;
     case F_MIN_WRITE_BUFFER_NUMBER_TO_MERGE:
-        bprintf(b, "%d", o->min_write_buffer_number_to_merge);
+        shale_buf_printf(b, "%d", o->min_write_buffer_number_to_merge);
         break;
     case F_LEVEL0_FILE_NUM_COMPACTION_TRIGGER:
-        bprintf(b, "%d", o->level0_file_num_compaction_trigger);
+        shale_buf_printf(b, "%d", o->level0_file_num_compaction_trigger);
         break;
     case F_LEVEL0_SLOWDOWN_WRITES_TRIGGER:
-        bprintf(b, "%d", o->level0_slowdown_writes_trigger);
+        shale_buf_printf(b, "%d", o->level0_slowdown_writes_trigger);
         break;
-    case F_LEVEL0_STOP_WRITES_TRIGGER: bprintf(b, "%d", o->level0_stop_writes_trigger); break;
-    case F_MAX_BYTES_FOR_LEVEL_BASE: bprintf(b, "%" PRIu64, o->max_bytes_for_level_base); break;
+    case F_LEVEL0_STOP_WRITES_TRIGGER: shale_buf_printf(b, "%d", o->level0_stop_writes_trigger); break;
+    case F_MAX_BYTES_FOR_LEVEL_BASE: shale_buf_printf(b, "%" PRIu64, o->max_bytes_for_level_base); break;
     case F_MAX_BYTES_FOR_LEVEL_MULTIPLIER:
-        bprintf(b, "%f", o->max_bytes_for_level_multiplier);
+        shale_buf_printf(b, "%f", o->max_bytes_for_level_multiplier);
         break;
-    case F_TARGET_FILE_SIZE_BASE: bprintf(b, "%" PRIu64, o->target_file_size_base); break;
-    case F_TARGET_FILE_SIZE_MULTIPLIER: bprintf(b, "%d", o->target_file_size_multiplier); break;
-    case F_NUM_LEVELS: bprintf(b, "%d", o->num_levels); break;
+    case F_TARGET_FILE_SIZE_BASE: shale_buf_printf(b, "%" PRIu64, o->target_file_size_base); break;
+    case F_TARGET_FILE_SIZE_MULTIPLIER: shale_buf_printf(b, "%d", o->target_file_size_multiplier); break;
+    case F_NUM_LEVELS: shale_buf_printf(b, "%d", o->num_levels); break;
     case F_COMPRESSION: shale_buf_append_str(b, compression_ini_name(o->compression)); break;
     case F_COMPRESSION_PER_LEVEL: compression_list_value(b, o); break;
     case F_DISABLE_AUTO_COMPACTIONS:
@@ -385,7 +372,7 @@ static void cf_value(shale_buf *b, const shale_options *o, int field)
                                     ? shale_merge_operator_name(o->merge_operator)
                                     : "nullptr");
         break;
-    case F_MAX_SUCCESSIVE_MERGES: bprintf(b, "%zu", o->max_successive_merges); break;
+    case F_MAX_SUCCESSIVE_MERGES: shale_buf_printf(b, "%zu", o->max_successive_merges); break;
     default: break;
     }
 }
@@ -394,17 +381,17 @@ static void table_value(shale_buf *b, const shale_options *o, int field)
 {
     const shale_table_options *t = &o->table;
     switch (field) {
-    case F_BLOCK_SIZE: bprintf(b, "%zu", t->block_size); break;
-    case F_BLOCK_RESTART_INTERVAL: bprintf(b, "%d", t->block_restart_interval); break;
-    case F_INDEX_BLOCK_RESTART_INTERVAL: bprintf(b, "%d", t->index_block_restart_interval); break;
-    case F_FORMAT_VERSION: bprintf(b, "%d", t->format_version); break;
+    case F_BLOCK_SIZE: shale_buf_printf(b, "%zu", t->block_size); break;
+    case F_BLOCK_RESTART_INTERVAL: shale_buf_printf(b, "%d", t->block_restart_interval); break;
+    case F_INDEX_BLOCK_RESTART_INTERVAL: shale_buf_printf(b, "%d", t->index_block_restart_interval); break;
+    case F_FORMAT_VERSION: shale_buf_printf(b, "%d", t->format_version); break;
     case F_CHECKSUM: shale_buf_append_str(b, checksum_ini_name(t->checksum)); break;
     case F_FILTER_POLICY: filter_policy_value(b, o); break;
     case F_WHOLE_KEY_FILTERING: shale_buf_append_str(b, bool_str(t->whole_key_filtering)); break;
     case F_CACHE_INDEX_AND_FILTER_BLOCKS:
         shale_buf_append_str(b, bool_str(o->cache_index_and_filter_blocks));
         break;
-    case F_BLOCK_SIZE_DEVIATION: bprintf(b, "%d", t->block_size_deviation); break;
+    case F_BLOCK_SIZE_DEVIATION: shale_buf_printf(b, "%d", t->block_size_deviation); break;
     default: break;
     }
 }

@@ -2,6 +2,8 @@
  * contract. */
 #include "lsm/util/buf.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +76,20 @@ void shale_buf_append_byte(shale_buf *b, uint8_t c)
 }
 
 void shale_buf_append_str(shale_buf *b, const char *s) { shale_buf_append(b, s, strlen(s)); }
+
+void shale_buf_printf(shale_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n <= 0 || !shale_buf_reserve(b, (size_t)n + 1))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
 
 void shale_buf_put_fixed16(shale_buf *b, uint16_t v)
 {

@@ -33,6 +33,8 @@ void shale_buf_append(shale_buf *b, const void *data, size_t n);
 static inline void shale_buf_append_slice(shale_buf *b, slice s) { shale_buf_append(b, s.data, s.len); }
 void shale_buf_append_byte(shale_buf *b, uint8_t c);
 void shale_buf_append_str(shale_buf *b, const char *s);
+/* Appends printf-style text, whatever its length. */
+void shale_buf_printf(shale_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void shale_buf_put_fixed16(shale_buf *b, uint16_t v);
 void shale_buf_put_fixed32(shale_buf *b, uint32_t v);
 void shale_buf_put_fixed64(shale_buf *b, uint64_t v);

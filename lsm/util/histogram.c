@@ -218,26 +218,13 @@ double histogram_percentile(const histogram *h, double p)
 
 /* --- text -------------------------------------------------------------- */
 
-static void append_fmt(shale_buf *out, const char *fmt, ...) SHALE_PRINTF(2, 3);
-
-static void append_fmt(shale_buf *out, const char *fmt, ...)
-{
-    char line[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        shale_buf_append(out, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
-}
-
 static void append_summary(shale_buf *out, const histogram *h)
 {
-    append_fmt(out, "Count: %" PRIu64 " Average: %.4f  StdDev: %.2f\n", h->num,
+    shale_buf_printf(out, "Count: %" PRIu64 " Average: %.4f  StdDev: %.2f\n", h->num,
                histogram_average(h), histogram_stddev(h));
-    append_fmt(out, "Min: %" PRIu64 "  Median: %.4f  Max: %" PRIu64 "\n", histogram_min(h),
+    shale_buf_printf(out, "Min: %" PRIu64 "  Median: %.4f  Max: %" PRIu64 "\n", histogram_min(h),
                histogram_median(h), histogram_max(h));
-    append_fmt(out, "Percentiles: P50: %.2f P75: %.2f P99: %.2f P99.9: %.2f P99.99: %.2f\n",
+    shale_buf_printf(out, "Percentiles: P50: %.2f P75: %.2f P99: %.2f P99.9: %.2f P99.99: %.2f\n",
                histogram_percentile(h, 50), histogram_percentile(h, 75),
                histogram_percentile(h, 99), histogram_percentile(h, 99.9),
                histogram_percentile(h, 99.99));
@@ -255,7 +242,7 @@ static void append_buckets(shale_buf *out, const histogram *h)
         if (n == 0)
             continue;
         cumulative += n;
-        append_fmt(out, "%c %7" PRIu64 ", %7" PRIu64 " ] %8" PRIu64 " %7.3f%% %7.3f%% ",
+        shale_buf_printf(out, "%c %7" PRIu64 ", %7" PRIu64 " ] %8" PRIu64 " %7.3f%% %7.3f%% ",
                    b == 0 ? '[' : '(', b == 0 ? 0 : bucket_limits[b - 1], bucket_limits[b], n,
                    mult * (double)n, mult * (double)cumulative);
         size_t marks = (size_t)(mult * (double)n / 5 + 0.5);   /* 20 marks for 100% */

@@ -729,19 +729,6 @@ int version_edit_encode(const version_edit *ve, shale_buf *out, shale_err *err)
 
 /* ---- debug text -------------------------------------------------------- */
 
-static void append_fmt(shale_buf *b, const char *fmt, ...) SHALE_PRINTF(2, 3);
-
-static void append_fmt(shale_buf *b, const char *fmt, ...)
-{
-    char tmp[128];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        shale_buf_append(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
 static void append_hex(shale_buf *b, slice s)
 {
     static const char digits[] = "0123456789ABCDEF";
@@ -763,7 +750,7 @@ static void append_ikey(shale_buf *b, slice ikey, bool hex)
             if (c >= ' ' && c <= '~')
                 shale_buf_append_byte(b, c);
             else
-                append_fmt(b, "\\x%02x", c);
+                shale_buf_printf(b, "\\x%02x", c);
         }
         return;
     }
@@ -772,7 +759,7 @@ static void append_ikey(shale_buf *b, slice ikey, bool hex)
         append_hex(b, p.user_key);
     else
         shale_buf_append_slice(b, p.user_key);
-    append_fmt(b, "' seq:%" PRIu64 ", type:%d", p.seq, p.type);
+    shale_buf_printf(b, "' seq:%" PRIu64 ", type:%d", p.seq, p.type);
 }
 
 /* XXH3's final mix, as RocksDB's BijectiveHash2x64 uses it. */
@@ -803,7 +790,7 @@ static void append_unique_id(shale_buf *b, const uint64_t id[2])
 {
     uint64_t hi, lo;
     char bytes[16];
-    append_fmt(b, " unique_id(internal): {%" PRIu64 ",%" PRIu64 "} public_unique_id: ", id[0],
+    shale_buf_printf(b, " unique_id(internal): {%" PRIu64 ",%" PRIu64 "} public_unique_id: ", id[0],
                id[1]);
     bijective_hash(id[1] + UINT64_C(17391078804906429400), id[0] + UINT64_C(6417269962128484497),
                    &hi, &lo);
@@ -816,20 +803,20 @@ static void append_unique_id(shale_buf *b, const uint64_t id[2])
 
 static void debug_file(const ve_new_file *f, bool hex, shale_buf *b)
 {
-    append_fmt(b, "\n  AddFile: %d %" PRIu64 " %" PRIu64 " ", f->level, f->number, f->size);
+    shale_buf_printf(b, "\n  AddFile: %d %" PRIu64 " %" PRIu64 " ", f->level, f->number, f->size);
     append_ikey(b, shale_buf_slice(&f->smallest), hex);
     shale_buf_append_str(b, " .. ");
     append_ikey(b, shale_buf_slice(&f->largest), hex);
     if (f->oldest_blob_file_number != 0)
-        append_fmt(b, " blob_file:%" PRIu64, f->oldest_blob_file_number);
-    append_fmt(b, " oldest_ancester_time:%" PRIu64 " file_creation_time:%" PRIu64
+        shale_buf_printf(b, " blob_file:%" PRIu64, f->oldest_blob_file_number);
+    shale_buf_printf(b, " oldest_ancester_time:%" PRIu64 " file_creation_time:%" PRIu64
                   " file_checksum:",
                f->oldest_ancester_time, f->file_creation_time);
     append_hex(b, shale_buf_slice(&f->checksum));
     shale_buf_append_str(b, " file_checksum_func_name: ");
     shale_buf_append_slice(b, shale_buf_slice(&f->checksum_func_name));
     if (f->temperature != 0)
-        append_fmt(b, " temperature: %d", f->temperature);
+        shale_buf_printf(b, " temperature: %d", f->temperature);
     if (f->has_unique_id)
         append_unique_id(b, f->unique_id);
 }
@@ -845,24 +832,24 @@ static void debug_scalars(const version_edit *ve, shale_buf *b)
         shale_buf_append_slice(b, shale_buf_slice(&ve->comparator));
     }
     if (ve->has_log_number)
-        append_fmt(b, "\n  LogNumber: %" PRIu64, ve->log_number);
+        shale_buf_printf(b, "\n  LogNumber: %" PRIu64, ve->log_number);
     if (ve->has_prev_log_number)
-        append_fmt(b, "\n  PrevLogNumber: %" PRIu64, ve->prev_log_number);
+        shale_buf_printf(b, "\n  PrevLogNumber: %" PRIu64, ve->prev_log_number);
     if (ve->has_next_file_number)
-        append_fmt(b, "\n  NextFileNumber: %" PRIu64, ve->next_file_number);
+        shale_buf_printf(b, "\n  NextFileNumber: %" PRIu64, ve->next_file_number);
     if (ve->has_max_column_family)
-        append_fmt(b, "\n  MaxColumnFamily: %" PRIu32, ve->max_column_family);
+        shale_buf_printf(b, "\n  MaxColumnFamily: %" PRIu32, ve->max_column_family);
     if (ve->has_min_log_number_to_keep)
-        append_fmt(b, "\n  MinLogNumberToKeep: %" PRIu64, ve->min_log_number_to_keep);
+        shale_buf_printf(b, "\n  MinLogNumberToKeep: %" PRIu64, ve->min_log_number_to_keep);
     if (ve->has_last_sequence)
-        append_fmt(b, "\n  LastSeq: %" PRIu64, ve->last_sequence);
+        shale_buf_printf(b, "\n  LastSeq: %" PRIu64, ve->last_sequence);
 }
 
 static void debug_blobs_and_wals(const version_edit *ve, shale_buf *b)
 {
     for (size_t i = 0; i < ve->n_blob_adds; i++) {
         const ve_blob_addition *a = &ve->blob_adds[i];
-        append_fmt(b, "\n  BlobFileAddition: blob_file_number: %" PRIu64
+        shale_buf_printf(b, "\n  BlobFileAddition: blob_file_number: %" PRIu64
                       " total_blob_count: %" PRIu64 " total_blob_bytes: %" PRIu64
                       " checksum_method: ",
                    a->number, a->blob_count, a->blob_bytes);
@@ -871,15 +858,15 @@ static void debug_blobs_and_wals(const version_edit *ve, shale_buf *b)
         append_hex(b, shale_buf_slice(&a->checksum_value));
     }
     for (size_t i = 0; i < ve->n_blob_garbage; i++)
-        append_fmt(b, "\n  BlobFileGarbage: blob_file_number: %" PRIu64
+        shale_buf_printf(b, "\n  BlobFileGarbage: blob_file_number: %" PRIu64
                       " garbage_blob_count: %" PRIu64 " garbage_blob_bytes: %" PRIu64,
                    ve->blob_garbage[i].number, ve->blob_garbage[i].garbage_count,
                    ve->blob_garbage[i].garbage_bytes);
     for (size_t i = 0; i < ve->n_wal_adds; i++)
-        append_fmt(b, "\n  WalAddition: log_number: %" PRIu64 " synced_size_in_bytes: %" PRIu64,
+        shale_buf_printf(b, "\n  WalAddition: log_number: %" PRIu64 " synced_size_in_bytes: %" PRIu64,
                    ve->wal_adds[i].number, ve->wal_adds[i].synced_size);
     if (ve->has_wal_deletion)
-        append_fmt(b, "\n  WalDeletion: log_number: %" PRIu64, ve->wal_deletion);
+        shale_buf_printf(b, "\n  WalDeletion: log_number: %" PRIu64, ve->wal_deletion);
 }
 
 int version_edit_debug_string(const version_edit *ve, bool hex, shale_buf *out, shale_err *err)
@@ -887,16 +874,16 @@ int version_edit_debug_string(const version_edit *ve, bool hex, shale_buf *out, 
     shale_buf_append_str(out, "VersionEdit {");
     debug_scalars(ve, out);
     for (size_t i = 0; i < ve->n_cursors; i++) {
-        append_fmt(out, "\n  CompactCursor: %d ", ve->cursors[i].level);
+        shale_buf_printf(out, "\n  CompactCursor: %d ", ve->cursors[i].level);
         append_ikey(out, shale_buf_slice(&ve->cursors[i].key), hex);
     }
     for (size_t i = 0; i < ve->n_deleted; i++)
-        append_fmt(out, "\n  DeleteFile: %d %" PRIu64, ve->deleted[i].level,
+        shale_buf_printf(out, "\n  DeleteFile: %d %" PRIu64, ve->deleted[i].level,
                    ve->deleted[i].number);
     for (size_t i = 0; i < ve->n_files; i++)
         debug_file(&ve->files[i], hex, out);
     debug_blobs_and_wals(ve, out);
-    append_fmt(out, "\n  ColumnFamily: %" PRIu32, ve->column_family);
+    shale_buf_printf(out, "\n  ColumnFamily: %" PRIu32, ve->column_family);
     if (ve->is_column_family_add) {
         shale_buf_append_str(out, "\n  ColumnFamilyAdd: ");
         shale_buf_append_slice(out, shale_buf_slice(&ve->column_family_name));
@@ -904,7 +891,7 @@ int version_edit_debug_string(const version_edit *ve, bool hex, shale_buf *out, 
     if (ve->is_column_family_drop)
         shale_buf_append_str(out, "\n  ColumnFamilyDrop");
     if (ve->is_in_atomic_group)
-        append_fmt(out, "\n  AtomicGroup: %" PRIu32 " entries remains", ve->remaining_entries);
+        shale_buf_printf(out, "\n  AtomicGroup: %" PRIu32 " entries remains", ve->remaining_entries);
     if (ve->has_full_history_ts_low) {
         shale_buf_append_str(out, "\n FullHistoryTsLow: ");
         if (hex)
