@@ -13,6 +13,7 @@
  * database recovers from the WAL and the last good MANIFEST. */
 #include "lsm/db/db_impl.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -230,14 +231,30 @@ static compaction *pick_compaction_locked(shale_db *db, bool *is_manual) SHALE_R
     return c;
 }
 
+/* RocksDB's soft error: a compaction that ran out of space before its
+ * MANIFEST edit (an edit that failed is made a background error by
+ * db_run_compaction_locked itself) changed nothing durable; its outputs
+ * are deleted as obsolete and the compaction is retried later, while
+ * writes go on.  REQUIRES: mu held. */
+static bool soft_compaction_error_locked(shale_db *db, int rc, const shale_err *e)
+    SHALE_REQUIRES(db->mu.lock)
+{
+    if (rc != SHALE_IO_ERROR || e->sys_errno != ENOSPC || db->mu.bg_err.code != SHALE_OK)
+        return false;
+    stats_add(db->stats, TICKER_ERROR_HANDLER_BG_RETRYABLE_IO_ERROR_COUNT, 1);
+    logger_log(db->log, SHALE_LOG_WARN, "Compaction out of space (soft error, retried): %s",
+               e->msg);
+    return true;
+}
+
 /* Ends one round of a manual compaction: done unless it stopped early. */
 static void manual_round_done_locked(shale_db *db, int rc, const shale_err *e)
     SHALE_REQUIRES(db->mu.lock)
 {
     manual_compaction *m = db->mu.manual;
     m->in_progress = false;
-    if (rc != SHALE_OK && rc != SHALE_SHUTDOWN)   /* as an automatic one: read-only */
-        db_set_bg_error_locked(db, e);
+    if (rc != SHALE_OK && rc != SHALE_SHUTDOWN && !soft_compaction_error_locked(db, rc, e))
+        db_set_bg_error_locked(db, e);   /* as an automatic one: read-only */
     if (rc != SHALE_OK) {
         m->status = rc;
         m->err = *e;
@@ -289,8 +306,12 @@ static void *bg_main(void *arg)
         db->mu.bg_compactions_running--;
         if (manual)
             manual_round_done_locked(db, rc, &e);
-        else if (rc != SHALE_OK && rc != SHALE_SHUTDOWN)
-            db_set_bg_error_locked(db, &e);
+        else if (rc != SHALE_OK && rc != SHALE_SHUTDOWN) {
+            if (soft_compaction_error_locked(db, rc, &e))   /* back off before a retry */
+                (void)shale_cond_timedwait(&db->mu.bg_cv, &db->mu.lock, 1000000);
+            else
+                db_set_bg_error_locked(db, &e);
+        }
         shale_cond_broadcast(&db->mu.bg_cv);
         shale_mutex_unlock(&db->mu.lock);
         db_delete_obsolete_files(db);

@@ -32,6 +32,7 @@ typedef struct job {
     table_output out;
     bool open;
     shale_buf lo, cut, last_user_key;  /* output key range; last key added */
+    bool sync_failed;                  /* an output's fsync failed: never a soft error */
     bool has_lo;
     uint64_t bytes_written, files_out;
     uint64_t numbers[256];             /* pending output numbers to release */
@@ -76,10 +77,12 @@ static int close_output(job *j, const slice *hi, shale_err *err)
     }
     bool added = false;
     uint64_t bytes = 0;
-    if (rc == SHALE_OK)
+    if (rc == SHALE_OK) {
         rc = tout_finish(&j->out, j->edit, &added, &bytes, err);
-    else
+        j->sync_failed = j->sync_failed || j->out.sync_failed;
+    } else {
         tout_abandon(&j->out);
+    }
     j->open = false;
     j->bytes_written += bytes;
     j->files_out += added;
@@ -229,8 +232,8 @@ static int trivial_move_locked(shale_db *db, compaction *c, shale_err *err)
         if (rc == SHALE_OK)
             rc = version_edit_add_file(&edit, &m, err);
     }
-    if (rc == SHALE_OK)
-        rc = vset_log_and_apply(db->vs, &edit, &db->mu.lock, err);
+    if (rc == SHALE_OK && (rc = vset_log_and_apply(db->vs, &edit, &db->mu.lock, err)) != SHALE_OK)
+        db_set_bg_error_locked(db, err);
     version_edit_deinit(&edit);
     return rc;
 }
@@ -264,11 +267,14 @@ int db_run_compaction_locked(shale_db *db, compaction *c, shale_err *err)
         shale_mutex_unlock(&db->mu.lock);
         rc = db->env->ops->sync_dir(db->env, db->name, err);
         shale_mutex_lock(&db->mu.lock);
+        j.sync_failed = rc != SHALE_OK;
     }
     if (rc == SHALE_OK)
         rc = compaction_add_input_deletions(c, &edit, err);
-    if (rc == SHALE_OK)
-        rc = vset_log_and_apply(db->vs, &edit, &db->mu.lock, err);
+    if (rc != SHALE_OK && j.sync_failed)
+        db_set_bg_error_locked(db, err);   /* a failed fsync is never retried as if it worked */
+    if (rc == SHALE_OK && (rc = vset_log_and_apply(db->vs, &edit, &db->mu.lock, err)) != SHALE_OK)
+        db_set_bg_error_locked(db, err);   /* the MANIFEST may hold the edit: never soft */
     for (size_t i = 0; i < j.n_numbers; i++)
         db_pending_output_remove_locked(db, j.numbers[i]);
     if (rc == SHALE_OK)

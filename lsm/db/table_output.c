@@ -67,8 +67,9 @@ int tout_finish(table_output *t, version_edit *edit, bool *added, uint64_t *byte
     }
     uint64_t size = 0;
     int rc = sst_builder_finish(t->b, &size, err);
-    if (rc == SHALE_OK)
-        rc = shale_file_sync(t->file, err);
+    bool sync_failed = false;
+    if (rc == SHALE_OK && (rc = shale_file_sync(t->file, err)) != SHALE_OK)
+        sync_failed = true;
     if (rc == SHALE_OK) {
         ve_file_meta m;
         memset(&m, 0, sizeof m);
@@ -93,6 +94,7 @@ int tout_finish(table_output *t, version_edit *edit, bool *added, uint64_t *byte
     }
     if (rc != SHALE_OK) {
         tout_abandon(t);
+        t->sync_failed = sync_failed;
         return rc;
     }
     sst_builder_free(t->b);

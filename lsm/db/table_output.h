@@ -19,6 +19,7 @@ typedef struct table_output {
     char *path;
     shale_file *file;
     sst_builder *b;
+    bool sync_failed;   /* set by tout_finish: the fsync itself failed */
 } table_output;
 
 /* Creates <db>/<number>.sst for `level`.  The caller has registered number
@@ -30,7 +31,9 @@ int tout_add_range_del(table_output *t, slice start_ikey, slice end_user_key, sh
 uint64_t tout_file_size(const table_output *t);
 bool tout_empty(const table_output *t);
 /* Finishes, syncs and closes the file and adds it to `edit` (at t->level).
- * An empty output is removed instead (*added false).  *bytes: file size. */
+ * An empty output is removed instead (*added false).  *bytes: file size.
+ * A failed fsync also sets t->sync_failed (it survives the abandon), which
+ * callers treat as a hard error whatever its errno. */
 int tout_finish(table_output *t, version_edit *edit, bool *added, uint64_t *bytes,
                 shale_err *err);
 /* Drops an unfinished output and removes its file.  NULL-safe fields. */

@@ -694,15 +694,15 @@ static void pl_many(const char *what, int iterations, size_t wbuf, bool flushes)
 
 Test(db_crash, power_loss_with_one_wal_leaves_a_prefix_holding_every_synced_write)
 {
-    pl_many("one WAL", 300, 64u << 20, false);
+    pl_many("one WAL", 340, 64u << 20, false);
 }
 
 Test(db_crash, power_loss_with_flushes_leaves_a_prefix_holding_every_synced_write)
 {
-    pl_many("flushes", 300, WBUF, false);
+    pl_many("flushes", 340, WBUF, false);
 }
 
 Test(db_crash, power_loss_after_a_finished_flush_keeps_everything_before_it)
 {
-    pl_many("explicit flushes", 300, WBUF, true);
+    pl_many("explicit flushes", 340, WBUF, true);
 }
