@@ -80,22 +80,6 @@ int db_snapshot_list_locked(shale_db *db, uint64_t **seqs, size_t *n, shale_err 
     return SHALE_OK;
 }
 
-typedef struct emit_ctx {
-    table_output *out;
-} emit_ctx;
-
-static int emit_tombstone(void *arg, const rd_tombstone *t, shale_err *err)
-{
-    emit_ctx *c = arg;
-    shale_buf k = SHALE_BUF_INIT;
-    shale_buf_append_slice(&k, t->begin);
-    shale_buf_put_fixed64(&k, ikey_pack(t->seq, VT_RANGE_DELETION));
-    int rc = shale_buf_ok(&k) ? tout_add_range_del(c->out, shale_buf_slice(&k), t->end, err)
-                              : SHALE_NOMEM(err);
-    shale_buf_deinit(&k);
-    return rc;
-}
-
 /* Writes mem into L0 file `number`, adding it to edit.  Runs without mu. */
 int db_build_level0(shale_db *db, memtable *mem, uint64_t number, const uint64_t *snaps,
                         size_t n_snaps, version_edit *edit, uint64_t *bytes, shale_err *err)
@@ -126,8 +110,8 @@ int db_build_level0(shale_db *db, memtable *mem, uint64_t number, const uint64_t
     if (rc == SHALE_OK)
         rc = compaction_iter_status(ci, err);
     if (rc == SHALE_OK && !rd_agg_empty(agg)) {
-        emit_ctx ec = {&out};
-        rc = rd_agg_emit(agg, snaps, n_snaps, false, NULL, NULL, emit_tombstone, &ec, NULL, err);
+        rc = rd_agg_emit(agg, snaps, n_snaps, false, NULL, NULL, tout_emit_tombstone, &out, NULL,
+                         err);
     }
     if (rc == SHALE_OK)
         rc = tout_finish(&out, edit, &added, bytes, err);

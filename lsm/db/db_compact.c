@@ -39,18 +39,6 @@ typedef struct job {
     size_t n_numbers;
 } job;
 
-static int emit_tombstone(void *arg, const rd_tombstone *t, shale_err *err)
-{
-    job *j = arg;
-    shale_buf k = SHALE_BUF_INIT;
-    shale_buf_append_slice(&k, t->begin);
-    shale_buf_put_fixed64(&k, ikey_pack(t->seq, VT_RANGE_DELETION));
-    int rc = shale_buf_ok(&k) ? tout_add_range_del(&j->out, shale_buf_slice(&k), t->end, err)
-                              : SHALE_NOMEM(err);
-    shale_buf_deinit(&k);
-    return rc;
-}
-
 static int open_output(job *j, shale_err *err)
 {
     shale_db *db = j->db;
@@ -73,7 +61,7 @@ static int close_output(job *j, const slice *hi, shale_err *err)
     if (j->agg != NULL) {
         slice lo = shale_buf_slice(&j->lo);
         rc = rd_agg_emit(j->agg, j->snaps, j->n_snaps, j->c->bottommost, j->has_lo ? &lo : NULL,
-                         hi, emit_tombstone, j, NULL, err);
+                         hi, tout_emit_tombstone, &j->out, NULL, err);
     }
     bool added = false;
     uint64_t bytes = 0;

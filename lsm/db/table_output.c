@@ -49,6 +49,17 @@ int tout_add_range_del(table_output *t, slice start_ikey, slice end_user_key, sh
     return sst_builder_add_range_del(t->b, start_ikey, end_user_key, err);
 }
 
+int tout_emit_tombstone(void *arg, const rd_tombstone *t, shale_err *err)
+{
+    shale_buf k = SHALE_BUF_INIT;
+    shale_buf_append_slice(&k, t->begin);
+    shale_buf_put_fixed64(&k, ikey_pack(t->seq, VT_RANGE_DELETION));
+    int rc = shale_buf_ok(&k) ? tout_add_range_del(arg, shale_buf_slice(&k), t->end, err)
+                              : SHALE_NOMEM(err);
+    shale_buf_deinit(&k);
+    return rc;
+}
+
 uint64_t tout_file_size(const table_output *t) { return sst_builder_file_size(t->b); }
 
 bool tout_empty(const table_output *t)

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lsm/compaction/range_del.h"
 #include "lsm/db/db_impl.h"
 #include "lsm/table/sst_builder.h"
 #include "lsm/version/version_edit.h"
@@ -28,6 +29,9 @@ int tout_open(shale_db *db, int level, uint64_t number, uint64_t oldest_ancester
               table_output *t, shale_err *err);
 int tout_add(table_output *t, slice ikey, slice value, shale_err *err);
 int tout_add_range_del(table_output *t, slice start_ikey, slice end_user_key, shale_err *err);
+/* An rd_emit_fn (lsm/compaction/range_del.h) for flush and compaction:
+ * arg is the table_output; writes the fragment into its range-del block. */
+int tout_emit_tombstone(void *arg, const rd_tombstone *t, shale_err *err);
 uint64_t tout_file_size(const table_output *t);
 bool tout_empty(const table_output *t);
 /* Finishes, syncs and closes the file and adds it to `edit` (at t->level).

@@ -38,45 +38,18 @@ shale_table_options *shale_table_options_new(void)
 
 void shale_table_options_free(shale_table_options *o) { free(o); }
 
-void shale_table_options_set_block_size(shale_table_options *o, size_t block_size)
-{
-    o->block_size = block_size;
-}
-
-void shale_table_options_set_block_restart_interval(shale_table_options *o, int interval)
-{
-    o->block_restart_interval = interval;
-}
-
-void shale_table_options_set_index_block_restart_interval(shale_table_options *o, int interval)
-{
-    o->index_block_restart_interval = interval;
-}
-
-void shale_table_options_set_format_version(shale_table_options *o, int version)
-{
-    o->format_version = version;
-}
-
-void shale_table_options_set_checksum(shale_table_options *o, int checksum)
-{
-    o->checksum = checksum;
-}
-
-void shale_table_options_set_bloom_bits_per_key(shale_table_options *o, double bits_per_key)
-{
-    o->bloom_bits_per_key = bits_per_key;
-}
-
-void shale_table_options_set_whole_key_filtering(shale_table_options *o, bool on)
-{
-    o->whole_key_filtering = on;
-}
-
-void shale_table_options_set_block_size_deviation(shale_table_options *o, int deviation)
-{
-    o->block_size_deviation = deviation;
-}
+/* One setter per field, as lsm/db/options.c does for shale_options. */
+#define TABLE_SETTER(name, type)                                              \
+    void shale_table_options_set_##name(shale_table_options *o, type v) { o->name = v; }
+TABLE_SETTER(block_size, size_t)
+TABLE_SETTER(block_restart_interval, int)
+TABLE_SETTER(index_block_restart_interval, int)
+TABLE_SETTER(format_version, int)
+TABLE_SETTER(checksum, int)
+TABLE_SETTER(bloom_bits_per_key, double)
+TABLE_SETTER(whole_key_filtering, bool)
+TABLE_SETTER(block_size_deviation, int)
+#undef TABLE_SETTER
 
 /* --- the writer --------------------------------------------------------- */
 
