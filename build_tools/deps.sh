@@ -4,8 +4,10 @@
 # Usage: build_tools/deps.sh [--tests]   (--tests adds the test oracle and tools)
 set -euo pipefail
 # python3 runs bench/compare.py; rocksdb-tools gives the main job RocksDB's
-# db_bench to compare against.
-pkgs=(build-essential cmake pkg-config liblz4-dev libxxhash-dev python3 rocksdb-tools)
+# db_bench to compare against.  libsnappy-dev and libzstd-dev: the Snappy
+# and ZSTD block codecs (RocksDB's default and Flink's), optional to CMake.
+pkgs=(build-essential cmake pkg-config liblz4-dev libxxhash-dev libsnappy-dev libzstd-dev
+      python3 rocksdb-tools)
 if [ "${1:-}" = "--tests" ]; then
   # criterion: unit tests; librocksdb-dev + rocksdb-tools: RocksDB 7.8.3 as the
   # oracle; clang + libclang-rt: the sanitizer and libFuzzer builds.

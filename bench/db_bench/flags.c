@@ -53,8 +53,23 @@ static const flag_def FLAG_DEFS[] = {
     F(block_size, FT_INT, "4096", "Number of bytes in a block."),
     F(compression_type, FT_STRING, "none",
       "Algorithm to use to compress the database: none or lz4"),
-    F(compaction_style, FT_INT, "0", "style of compaction: 0 level-based (1 universal and "
-      "2 fifo are not supported)"),
+    F(compaction_style, FT_INT, "0", "style of compaction: level-based, universal and fifo"),
+    F(universal_size_ratio, FT_INT, "0", "Percentage flexibility while comparing file size "
+      "(for universal compaction only)."),
+    F(universal_min_merge_width, FT_INT, "0", "The minimum number of files in a single "
+      "compaction run (for universal compaction only)."),
+    F(universal_max_merge_width, FT_INT, "0", "The max number of files to compact in "
+      "universal style compaction"),
+    F(universal_max_size_amplification_percent, FT_INT, "0",
+      "The max size amplification for universal style compaction"),
+    F(universal_compression_size_percent, FT_INT, "-1", "The percentage of the database to "
+      "compress for universal compaction. -1 means compress everything."),
+    F(universal_allow_trivial_move, FT_BOOL, "false",
+      "Allow trivial move in universal compaction."),
+    F(fifo_compaction_max_table_files_size_mb, FT_INT, "0",
+      "The limit of total table file sizes to trigger FIFO compaction"),
+    F(fifo_compaction_allow_compaction, FT_BOOL, "true", "Allow compaction in FIFO compaction."),
+    F(fifo_compaction_ttl, FT_INT, "0", "TTL for the SST Files in seconds."),
     F(write_buffer_size, FT_INT, "67108864", "Number of bytes to buffer in memtable before "
       "compacting"),
     F(max_write_buffer_number, FT_INT, "2", "The number of in-memory memtables."),

@@ -25,6 +25,11 @@ typedef struct bench_flags {
     int64_t cache_size, bloom_bits, block_size;
     char *compression_type;
     int64_t compaction_style;
+    int64_t universal_size_ratio, universal_min_merge_width, universal_max_merge_width;
+    int64_t universal_max_size_amplification_percent, universal_compression_size_percent;
+    bool universal_allow_trivial_move;
+    int64_t fifo_compaction_max_table_files_size_mb, fifo_compaction_ttl;
+    bool fifo_compaction_allow_compaction;
     int64_t write_buffer_size, max_write_buffer_number, min_write_buffer_number_to_merge;
     int64_t target_file_size_base, max_bytes_for_level_base;
     double max_bytes_for_level_multiplier;

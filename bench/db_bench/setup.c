@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "bench/db_bench/flags.h"
+#include "lsm/table/compress.h"
+#include "shale/compaction_style.h"
 
 static int compression_code(const char *name)
 {
@@ -18,32 +20,64 @@ static int compression_code(const char *name)
         return SHALE_NO_COMPRESSION;
     if (strcmp(name, "lz4") == 0)
         return SHALE_LZ4_COMPRESSION;
+    if (strcmp(name, "snappy") == 0 && compress_supported(SHALE_SNAPPY_COMPRESSION))
+        return SHALE_SNAPPY_COMPRESSION;
+    if (strcmp(name, "zstd") == 0 && compress_supported(SHALE_ZSTD_COMPRESSION))
+        return SHALE_ZSTD_COMPRESSION;
     return -1;
 }
 
 static const char *compression_label(int code)
 {
-    return code == SHALE_LZ4_COMPRESSION ? "LZ4" : "NoCompression";
+    switch (code) {
+    case SHALE_LZ4_COMPRESSION: return "LZ4";
+    case SHALE_SNAPPY_COMPRESSION: return "Snappy";
+    case SHALE_ZSTD_COMPRESSION: return "ZSTD";
+    default: return "NoCompression";
+    }
+}
+
+/* The compaction-style flags: the unsigned ones (uint64 and the
+ * universal widths) may not be negative. */
+static int validate_compaction_flags(void)
+{
+    const struct { const char *name; int64_t v; } flags[] = {
+        {"universal_size_ratio", g_flags.universal_size_ratio},
+        {"universal_min_merge_width", g_flags.universal_min_merge_width},
+        {"universal_max_merge_width", g_flags.universal_max_merge_width},
+        {"universal_max_size_amplification_percent",
+         g_flags.universal_max_size_amplification_percent},
+        {"fifo_compaction_max_table_files_size_mb", g_flags.fifo_compaction_max_table_files_size_mb},
+        {"fifo_compaction_ttl", g_flags.fifo_compaction_ttl},
+    };
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        if (flags[i].v < 0 || (i < 4 && flags[i].v > UINT32_MAX)) {
+            fprintf(stderr, "ERROR: --%s=%" PRId64 " is out of range\n", flags[i].name,
+                    flags[i].v);
+            return -1;
+        }
+    }
+    if (g_flags.fifo_compaction_max_table_files_size_mb > (int64_t)(UINT64_MAX >> 20)) {
+        fprintf(stderr, "ERROR: --fifo_compaction_max_table_files_size_mb is out of range\n");
+        return -1;
+    }
+    return 0;
 }
 
 int setup_validate_flags(void)
 {
     if (compression_code(g_flags.compression_type) < 0) {
-        fprintf(stderr, "ERROR: --compression_type=%s is not supported by shale (use none or "
-                        "lz4)\n", g_flags.compression_type);
+        fprintf(stderr, "ERROR: --compression_type=%s is not supported by shale (use none, "
+                        "lz4, snappy or zstd)\n", g_flags.compression_type);
         return -1;
     }
-    if (g_flags.compaction_style == 1 || g_flags.compaction_style == 2) {
-        fprintf(stderr, "Not implemented: --compaction_style=%" PRId64 " (%s) is not supported "
-                        "by shale yet; use 0 (level)\n", g_flags.compaction_style,
-                g_flags.compaction_style == 1 ? "universal" : "fifo");
-        return -1;
-    }
-    if (g_flags.compaction_style != 0) {
+    if (g_flags.compaction_style < 0 || g_flags.compaction_style > 2) {
         fprintf(stderr, "ERROR: unknown --compaction_style=%" PRId64 "\n",
                 g_flags.compaction_style);
         return -1;
     }
+    if (validate_compaction_flags() != 0)
+        return -1;
     if (g_flags.compression_ratio > 1) {
         fprintf(stderr, "compression_ratio should be between 0 and 1\n");
         return -1;
@@ -88,6 +122,31 @@ static shale_table_options *table_options(void)
     return t;
 }
 
+/* As RocksDB's db_bench: universal options only when a flag differs from
+ * its "unset" default, FIFO options always (a 0 MB limit included), ttl
+ * from --fifo_compaction_ttl. */
+static void set_compaction_options(shale_options *o)
+{
+    shale_options_set_compaction_style(o, (int)g_flags.compaction_style);
+    if (g_flags.universal_size_ratio != 0)
+        shale_options_set_universal_size_ratio(o, (unsigned)g_flags.universal_size_ratio);
+    if (g_flags.universal_min_merge_width != 0)
+        shale_options_set_universal_min_merge_width(o, (unsigned)g_flags.universal_min_merge_width);
+    if (g_flags.universal_max_merge_width != 0)
+        shale_options_set_universal_max_merge_width(o, (unsigned)g_flags.universal_max_merge_width);
+    if (g_flags.universal_max_size_amplification_percent != 0)
+        shale_options_set_universal_max_size_amplification_percent(
+            o, (unsigned)g_flags.universal_max_size_amplification_percent);
+    if (g_flags.universal_compression_size_percent != -1)
+        shale_options_set_universal_compression_size_percent(
+            o, (int)g_flags.universal_compression_size_percent);
+    shale_options_set_universal_allow_trivial_move(o, g_flags.universal_allow_trivial_move);
+    shale_options_set_fifo_max_table_files_size(
+        o, (uint64_t)g_flags.fifo_compaction_max_table_files_size_mb << 20);
+    shale_options_set_fifo_allow_compaction(o, g_flags.fifo_compaction_allow_compaction);
+    shale_options_set_ttl(o, (uint64_t)g_flags.fifo_compaction_ttl);
+}
+
 static int build_options(bench_ctx *ctx)
 {
     shale_options *o = shale_options_new();
@@ -113,6 +172,7 @@ static int build_options(bench_ctx *ctx)
     shale_options_set_max_open_files(o, (int)g_flags.open_files);
     shale_options_set_disable_auto_compactions(o, g_flags.disable_auto_compactions);
     shale_options_set_compression(o, compression_code(g_flags.compression_type));
+    set_compaction_options(o);
     shale_options_set_table_options(o, t);
     shale_table_options_free(t);
     if (ctx->cache != NULL)

@@ -8,7 +8,8 @@
 #include "bench/db_bench/bench.h"
 
 /* Checks flag values the engine cannot take (compression other than none
- * and lz4, compaction_style 1 or 2, ...).  0, or -1 after printing why. */
+ * and lz4, an unknown compaction_style, negative unsigned flags, ...).
+ * 0, or -1 after printing why. */
 int setup_validate_flags(void);
 /* Fills ctx->db_path, seed_base, statistics, cache and options from flags.
  * 0, or -1 after printing why. */

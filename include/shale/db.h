@@ -23,6 +23,8 @@
 #include "shale/statistics.h"
 #include "shale/table.h"
 #include "shale/merge.h"   /* merge operators, shale_merge() */
+#include "shale/compaction_filter.h"
+#include "shale/compaction_style.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -70,8 +72,9 @@ SHALE_API void shale_options_set_num_levels(shale_options *o, int v);           
 SHALE_API void shale_options_set_max_background_jobs(shale_options *o, int v);            /* 2 */
 SHALE_API void shale_options_set_max_open_files(shale_options *o, int v);                 /* -1 */
 SHALE_API void shale_options_set_disable_auto_compactions(shale_options *o, bool v);      /* false */
-/* Compression of every level (SHALE_NO_COMPRESSION by default in shale:
- * RocksDB's default, Snappy, is not a dependency of shale). */
+/* Compression of every level (SHALE_NO_COMPRESSION by default in shale;
+ * RocksDB's default is Snappy, available when shale is built with
+ * libsnappy). */
 SHALE_API void shale_options_set_compression(shale_options *o, int compression);
 /* Per-level compression: levels[0..n) (like compression_per_level). */
 SHALE_API void shale_options_set_compression_per_level(shale_options *o, const int *levels,
@@ -228,10 +231,136 @@ typedef struct shale_live_file {
     size_t largest_key_len;
     uint64_t smallest_seqno, largest_seqno;
     uint64_t num_entries, num_deletions;
+    char *column_family_name;
 } shale_live_file;
 /* Metadata of every live SST file; free with shale_live_files_free(). */
 SHALE_API int shale_live_files(shale_db *db, shale_live_file **files, size_t *n, shale_err *err);
 SHALE_API void shale_live_files_free(shale_live_file *files, size_t n);
+
+/* --- column families --------------------------------------------------------
+ * A column family is a keyspace of its own inside one database: its own
+ * memtables, levels, options (merge operator, compaction filter, levels,
+ * compression) and properties, sharing the WAL, the sequence numbers and the
+ * MANIFEST with the others, as RocksDB's.  "default" (id 0) always exists.
+ * Handles are the caller's: release each with shale_cf_handle_free() before
+ * shale_db_close() (the default family's handle from shale_db_default_cf()
+ * is the database's own and is never freed).  A batch spans families
+ * atomically. */
+typedef struct shale_cf shale_cf;
+#define SHALE_DEFAULT_CF_NAME "default"
+
+SHALE_API void shale_options_set_create_missing_column_families(shale_options *o, bool v);
+/* shale_db_open_cf(): opens with the families names[0..n), each with its
+ * options (cf_opts[i]; NULL: db_opts), handles[i] set on success.  As
+ * RocksDB: every family in the database must be listed
+ * (SHALE_INVALID_ARGUMENT "Column families not opened: X"), "default"
+ * included; a listed family the database lacks is created with
+ * create_missing_column_families, else SHALE_INVALID_ARGUMENT "Column
+ * family not found: X". */
+SHALE_API SHALE_MUST_CHECK int shale_db_open_cf(const shale_options *db_opts, const char *name,
+                                                size_t n, const char *const *names,
+                                                const shale_options *const *cf_opts,
+                                                shale_cf **handles, shale_db **db,
+                                                shale_err *err);
+/* shale_db_list_cf(): the names of the families of the database in
+ * directory `name`, from its MANIFEST (id order).  Free with
+ * shale_cf_names_free(). */
+SHALE_API int shale_db_list_cf(const shale_options *o, const char *name, char ***names,
+                               size_t *n, shale_err *err);
+SHALE_API void shale_cf_names_free(char **names, size_t n);
+/* shale_create_cf(): a new family (durable in the MANIFEST on return).
+ * SHALE_INVALID_ARGUMENT if the name exists ("Column family already
+ * exists"). */
+SHALE_API SHALE_MUST_CHECK int shale_create_cf(shale_db *db, const shale_options *o,
+                                               const char *name, shale_cf **handle,
+                                               shale_err *err);
+/* shale_drop_cf(): drops the family (durable on return); its files are
+ * deleted once no handle, iterator or snapshot read needs them.  The
+ * default family cannot be dropped (SHALE_INVALID_ARGUMENT).  The handle
+ * stays valid until freed; writes through it fail. */
+SHALE_API SHALE_MUST_CHECK int shale_drop_cf(shale_db *db, shale_cf *cf, shale_err *err);
+SHALE_API void shale_cf_handle_free(shale_cf *cf);
+/* The default family's handle: the database's own (do not free). */
+SHALE_API shale_cf *shale_db_default_cf(shale_db *db);
+SHALE_API const char *shale_cf_name(const shale_cf *cf);
+SHALE_API uint32_t shale_cf_id(const shale_cf *cf);
+
+/* The calls above with a family.  cf NULL means the default family. */
+SHALE_API SHALE_MUST_CHECK int shale_put_cf(shale_db *db, const shale_write_options *wo,
+                                            shale_cf *cf, const char *key, size_t klen,
+                                            const char *val, size_t vlen, shale_err *err);
+SHALE_API SHALE_MUST_CHECK int shale_delete_cf(shale_db *db, const shale_write_options *wo,
+                                               shale_cf *cf, const char *key, size_t klen,
+                                               shale_err *err);
+SHALE_API SHALE_MUST_CHECK int shale_single_delete_cf(shale_db *db,
+                                                      const shale_write_options *wo,
+                                                      shale_cf *cf, const char *key,
+                                                      size_t klen, shale_err *err);
+SHALE_API SHALE_MUST_CHECK int shale_delete_range_cf(shale_db *db,
+                                                     const shale_write_options *wo,
+                                                     shale_cf *cf, const char *begin,
+                                                     size_t blen, const char *end,
+                                                     size_t elen, shale_err *err);
+SHALE_API SHALE_MUST_CHECK int shale_merge_cf(shale_db *db, const shale_write_options *wo,
+                                              shale_cf *cf, const char *key, size_t klen,
+                                              const char *val, size_t vlen, shale_err *err);
+SHALE_API SHALE_MUST_CHECK int shale_get_cf(shale_db *db, const shale_read_options *ro,
+                                            shale_cf *cf, const char *key, size_t klen,
+                                            char **val, size_t *vlen, shale_err *err);
+/* cfs[i]: the family of keys[i] (NULL entries: default). */
+SHALE_API int shale_multi_get_cf(shale_db *db, const shale_read_options *ro,
+                                 shale_cf *const *cfs, size_t n, const char *const *keys,
+                                 const size_t *klens, char **vals, size_t *vlens, int *codes,
+                                 shale_err *err);
+SHALE_API shale_iter *shale_iter_new_cf(shale_db *db, const shale_read_options *ro,
+                                        shale_cf *cf);
+SHALE_API int shale_flush_cf(shale_db *db, shale_cf *cf, bool wait, shale_err *err);
+SHALE_API int shale_compact_range_cf(shale_db *db, shale_cf *cf, const char *begin,
+                                     size_t blen, const char *end, size_t elen,
+                                     shale_err *err);
+SHALE_API char *shale_get_property_cf(shale_db *db, shale_cf *cf, const char *name);
+SHALE_API bool shale_get_int_property_cf(shale_db *db, shale_cf *cf, const char *name,
+                                         uint64_t *v);
+SHALE_API int shale_write_batch_put_cf(shale_write_batch *b, shale_cf *cf, const char *key,
+                                       size_t klen, const char *val, size_t vlen,
+                                       shale_err *err);
+SHALE_API int shale_write_batch_delete_cf(shale_write_batch *b, shale_cf *cf, const char *key,
+                                          size_t klen, shale_err *err);
+SHALE_API int shale_write_batch_single_delete_cf(shale_write_batch *b, shale_cf *cf,
+                                                 const char *key, size_t klen,
+                                                 shale_err *err);
+SHALE_API int shale_write_batch_delete_range_cf(shale_write_batch *b, shale_cf *cf,
+                                                const char *begin, size_t blen,
+                                                const char *end, size_t elen, shale_err *err);
+SHALE_API int shale_write_batch_merge_cf(shale_write_batch *b, shale_cf *cf, const char *key,
+                                         size_t klen, const char *val, size_t vlen,
+                                         shale_err *err);
+/* Live files of one family (shale_live_files() gives every family's). */
+SHALE_API int shale_live_files_cf(shale_db *db, shale_cf *cf, shale_live_file **files,
+                                  size_t *n, shale_err *err);
+
+/* --- file deletions (checkpoints and backups) ---------------------------------
+ * While disabled (a counter: each disable needs an enable), no obsolete
+ * file is deleted, so a listed file stays on disk until copied.
+ * shale_enable_file_deletions() with force re-enables at once. */
+SHALE_API int shale_disable_file_deletions(shale_db *db, shale_err *err);
+SHALE_API int shale_enable_file_deletions(shale_db *db, bool force, shale_err *err);
+/* shale_get_live_files(): the files a copy of the database needs, as
+ * RocksDB's GetLiveFiles: "/CURRENT", "/MANIFEST-N", "/OPTIONS-N" and every
+ * live "/N.sst" (names relative to the db directory), and the MANIFEST's
+ * valid size (copy only that many bytes).  With flush, the memtables are
+ * flushed first.  Free with shale_cf_names_free().  Call with deletions
+ * disabled. */
+SHALE_API int shale_get_live_files(shale_db *db, bool flush, char ***names, size_t *n,
+                                   uint64_t *manifest_size, shale_err *err);
+/* The WAL files still live ("/N.log"), oldest first, for checkpoints
+ * taken without flush, and their sizes.  Free the names with
+ * shale_cf_names_free() and the sizes with shale_free(). */
+SHALE_API int shale_get_live_wal_files(shale_db *db, char ***names, uint64_t **sizes,
+                                       size_t *n, shale_err *err);
+/* The database's directory (borrowed) and latest sequence number. */
+SHALE_API const char *shale_db_name(const shale_db *db);
+SHALE_API uint64_t shale_db_latest_sequence(shale_db *db);
 
 #ifdef __cplusplus
 }

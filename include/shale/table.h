@@ -38,8 +38,9 @@ enum shale_checksum_type {
 };
 
 /* Block compression types; the numbers are RocksDB's CompressionType and
- * are stored in every block trailer.  This build writes NO_COMPRESSION and
- * LZ4 (others give SHALE_NOT_SUPPORTED when used). */
+ * are stored in every block trailer.  shale reads and writes NO_COMPRESSION
+ * and LZ4, and Snappy and ZSTD when built with libsnappy / libzstd (others
+ * give SHALE_NOT_SUPPORTED naming the codec). */
 enum shale_compression_type {
     SHALE_NO_COMPRESSION = 0x00,
     SHALE_SNAPPY_COMPRESSION = 0x01,

@@ -13,12 +13,17 @@
  * must not move it; its value was copied into `val` for that reason.
  * A merge run (see the header) keeps its operands newest first in `run`
  * (bytes), run_len and run_seq; when they are kept one by one, q_left of
- * them are still to be put on output, the next one at byte q_off. */
+ * them are still to be put on output, the next one at byte q_off.
+ * Filter (F1-F3 in the header): for the input entry being judged,
+ * val_from_filter says that the filter's answer (a changed value, or the
+ * empty value of a Put turned into a Delete) is in `val`, and
+ * type_changed that its type is no longer the input key's. */
 #include "lsm/compaction/compaction_iter.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "lsm/compaction/compaction_filter.h"
 #include "lsm/util/buf.h"
 #include "lsm/util/err.h"
 #include "lsm/util/ikey.h"
@@ -45,6 +50,12 @@ struct compaction_iter {
     slice *run_slices;
     size_t run_n, run_cap, q_left, q_next, q_off;
     size_t run_stripe;
+
+    shale_compaction_filter *filter;
+    int filter_level;
+    uint64_t latest_snap;   /* operands at or below it are not filtered */
+    bool val_from_filter, type_changed;
+
     shale_err err;
     compaction_iter_stats st;
 };
@@ -80,13 +91,16 @@ static void emit(compaction_iter *c, const parsed_ikey *k, size_t stripe, bool c
     slice ik = iter_key(c->in);
     shale_buf_clear(&c->key);
     shale_buf_append_slice(&c->key, ik);
+    uint64_t seq = k->seq;
     if (c->zero_seqnums && c->bottommost && stripe == 0 && k->seq != 0 &&
         k->type != VT_MERGE && k->type != VT_DELETION && k->type != VT_SINGLE_DELETION) {
-        enc_fixed64(c->key.data + c->key.len - IKEY_TRAILER_LEN, ikey_pack(0, k->type));
+        seq = 0;
         c->st.seq_zeroed++;
     }
-    c->value_copied = copy_value;
-    if (copy_value) {
+    if (shale_buf_ok(&c->key) && (seq != k->seq || c->type_changed))
+        enc_fixed64(c->key.data + c->key.len - IKEY_TRAILER_LEN, ikey_pack(seq, k->type));
+    c->value_copied = copy_value || c->val_from_filter;
+    if (copy_value && !c->val_from_filter) {
         shale_buf_clear(&c->val);
         shale_buf_append_slice(&c->val, iter_value(c->in));
     }
@@ -120,6 +134,73 @@ static void emit_entry(compaction_iter *c, uint64_t seq, int type, slice value, 
     }
     c->valid = true;
     c->st.output++;
+}
+
+/* --- the compaction filter (F1-F3 in the header) ------------------------ */
+
+/* Shows (cur_key, value) to the filter.  Returns its decision (with
+ * CHANGE_VALUE the new value is in `val`), or -1 with the error set. */
+static int call_filter(compaction_iter *c, int kind, slice value)
+{
+    char *nv = NULL;
+    size_t nv_len = 0;
+    slice key = shale_buf_slice(&c->cur_key);
+    c->st.filter_calls++;
+    int d = c->filter->filter(c->filter->state, c->filter_level, key.data, key.len, kind,
+                              value.data, value.len, &nv, &nv_len);
+    if (d == SHALE_FILTER_CHANGE_VALUE) {
+        shale_buf_clear(&c->val);
+        if (nv != NULL)
+            shale_buf_append(&c->val, nv, nv_len);
+    }
+    free(nv);   /* also whatever a callback left there with another answer */
+    if (d != SHALE_FILTER_KEEP && d != SHALE_FILTER_REMOVE && d != SHALE_FILTER_CHANGE_VALUE) {
+        SHALE_CORRUPT(&c->err, "compaction filter %s returned unknown decision %d",
+                      shale_compaction_filter_name(c->filter), d);
+        return -1;
+    }
+    if (!shale_buf_ok(&c->val)) {
+        SHALE_NOMEM(&c->err);
+        return -1;
+    }
+    if (d == SHALE_FILTER_CHANGE_VALUE)
+        c->st.filter_changed++;
+    return d;
+}
+
+/* F1: the input is on the first entry of its user key, a Put (k).  A
+ * removed Put becomes a Delete in *k.  False on failure. */
+static bool filter_value(compaction_iter *c, parsed_ikey *k)
+{
+    int d = call_filter(c, SHALE_FILTER_VALUE, iter_value(c->in));
+    if (d < 0)
+        return false;
+    if (d == SHALE_FILTER_REMOVE) {
+        k->type = VT_DELETION;
+        c->type_changed = true;
+        shale_buf_clear(&c->val);
+        c->st.filter_removed++;
+    }
+    c->val_from_filter = d != SHALE_FILTER_KEEP;
+    return true;
+}
+
+/* F2: the decision for the operand under the input (k); KEEP when there is
+ * no filter or a snapshot sees the operand; -1 on failure.  After
+ * CHANGE_VALUE, operand_value() gives the new value. */
+static int filter_operand(compaction_iter *c, const parsed_ikey *k)
+{
+    c->val_from_filter = false;
+    if (c->filter == NULL || k->seq <= c->latest_snap)
+        return SHALE_FILTER_KEEP;
+    int d = call_filter(c, SHALE_FILTER_MERGE_OPERAND, iter_value(c->in));
+    c->val_from_filter = d == SHALE_FILTER_CHANGE_VALUE;
+    return d;
+}
+
+static slice operand_value(const compaction_iter *c)
+{
+    return c->val_from_filter ? shale_buf_slice(&c->val) : iter_value(c->in);
 }
 
 /* --- merge runs (MERGE SEAM; rules a-d in the header) ------------------- */
@@ -216,6 +297,22 @@ static bool run_keep(compaction_iter *c)
     return c->valid;
 }
 
+/* An operand (k, covered: cov) after the first of a run: filtered (before
+ * the tombstone, as RocksDB), then added to the run or dropped. */
+static bool run_operand(compaction_iter *c, const parsed_ikey *k, bool cov)
+{
+    int d = filter_operand(c, k);
+    if (d < 0)
+        return false;
+    if (d == SHALE_FILTER_REMOVE)
+        c->st.dropped_filter++;
+    else if (cov)
+        c->st.dropped_range_del++;
+    else
+        return run_push(c, operand_value(c), k->seq);
+    return true;
+}
+
 /* The input is on a kept operand (k) that opens its stripe: reads the run
  * and puts its first output entry on output; the input is left on the
  * first entry not consumed (at_next). */
@@ -225,7 +322,7 @@ static bool merge_run(compaction_iter *c, const parsed_ikey *k, size_t stripe)
     c->run_n = 0;
     c->run_stripe = stripe;
     c->at_next = true;
-    if (!run_push(c, iter_value(c->in), k->seq))
+    if (!run_push(c, operand_value(c), k->seq))
         return false;
     bool key_ended = false;
     for (iter_next(c->in); iter_valid(c->in); iter_next(c->in)) {
@@ -241,9 +338,7 @@ static bool merge_run(compaction_iter *c, const parsed_ikey *k, size_t stripe)
         c->st.input++;
         bool cov = covered(c, &nk, stripe);
         if (nk.type == VT_MERGE) {
-            if (cov)
-                c->st.dropped_range_del++;
-            else if (!run_push(c, iter_value(c->in), nk.seq))
+            if (!run_operand(c, &nk, cov))
                 return false;
             continue;
         }
@@ -299,6 +394,30 @@ static bool single_delete(compaction_iter *c, const parsed_ikey *k, size_t strip
     return true;
 }
 
+/* A merge operand (k) that opens its stripe or extends a chain (rule 2),
+ * not covered: filtered (F2), then merged (with an operator) or kept.
+ * Returns true if something went to output. */
+static bool operand(compaction_iter *c, const parsed_ikey *k, size_t stripe, bool chain)
+{
+    int d = filter_operand(c, k);
+    if (d < 0)
+        return false;
+    if (d == SHALE_FILTER_REMOVE) {
+        c->st.dropped_filter++;
+        c->chain_open = chain;   /* a kept operand above still needs its base */
+        if (!chain)
+            c->has_key = false;  /* F3: nothing kept, nothing hidden */
+        iter_next(c->in);
+        return false;
+    }
+    if (c->has_merge)
+        return merge_run(c, k, stripe);
+    /* Without a merge operator an operand keeps its stripe open (rule 2). */
+    c->chain_open = true;
+    emit(c, k, stripe, false);
+    return c->valid;
+}
+
 /* Applies rules 2-6 to an entry that opens its stripe or extends a merge
  * chain.  Returns true if it went to output. */
 static bool decide(compaction_iter *c, const parsed_ikey *k, size_t stripe, bool chain)
@@ -311,16 +430,29 @@ static bool decide(compaction_iter *c, const parsed_ikey *k, size_t stripe, bool
         c->st.dropped_tombstones++;
     } else if (covered(c, k, stripe)) {
         c->st.dropped_range_del++;
-    } else if (t == VT_MERGE && c->has_merge) {
-        return merge_run(c, k, stripe);
+    } else if (t == VT_MERGE) {
+        return operand(c, k, stripe, chain);
     } else {
-        /* Without a merge operator an operand keeps its stripe open (rule 2). */
-        c->chain_open = t == VT_MERGE;
         emit(c, k, stripe, false);
         return c->valid;
     }
     iter_next(c->in);
     return false;
+}
+
+/* The input is on the first entry (k) of a user key, or the first after
+ * F3 reset it: starts the key's state and applies F1. */
+static bool new_key(compaction_iter *c, parsed_ikey *k)
+{
+    shale_buf_clear(&c->cur_key);
+    shale_buf_append_slice(&c->cur_key, k->user_key);
+    if (!shale_buf_ok(&c->cur_key)) {
+        SHALE_NOMEM(&c->err);
+        return false;
+    }
+    c->has_key = true;
+    c->have_prev = false;
+    return k->type != VT_VALUE || c->filter == NULL || filter_value(c, k);
 }
 
 /* Moves the input to the next entry to keep, or to the end. */
@@ -334,15 +466,11 @@ static void find_next(compaction_iter *c)
             return;
         }
         c->st.input++;
+        c->val_from_filter = false;
+        c->type_changed = false;
         if (!c->has_key || !slice_equal(k.user_key, shale_buf_slice(&c->cur_key))) {
-            shale_buf_clear(&c->cur_key);
-            shale_buf_append_slice(&c->cur_key, k.user_key);
-            if (!shale_buf_ok(&c->cur_key)) {
-                SHALE_NOMEM(&c->err);
+            if (!new_key(c, &k))
                 return;
-            }
-            c->has_key = true;
-            c->have_prev = false;
         }
         size_t stripe = stripe_of(c, k.seq);
         bool same_stripe = c->have_prev && c->prev_stripe == stripe;
@@ -361,6 +489,28 @@ static void find_next(compaction_iter *c)
     }
     if (c->err.code == SHALE_OK)
         iter_status(c->in, &c->err);
+}
+
+static void restart(compaction_iter *c)
+{
+    c->has_key = c->have_prev = c->chain_open = false;
+    c->valid = c->at_next = c->value_copied = false;
+    c->val_from_filter = c->type_changed = false;
+    c->q_left = 0;
+    c->run_n = 0;
+    shale_err_clear(&c->err);
+    memset(&c->st, 0, sizeof c->st);
+    iter_first(c->in);
+    find_next(c);
+}
+
+void compaction_iter_set_filter(compaction_iter *c, shale_compaction_filter *filter, int level)
+{
+    if (filter == c->filter && level == c->filter_level)
+        return;
+    c->filter = filter;
+    c->filter_level = level;
+    restart(c);
 }
 
 int compaction_iter_new(iter *input, const compaction_iter_options *o, compaction_iter **out,
@@ -390,6 +540,7 @@ int compaction_iter_new_merge(iter *input, const compaction_iter_options *o,
     }
     c->in = input;
     c->nsnap = o->n_snapshots;
+    c->latest_snap = c->nsnap > 0 ? c->snaps[c->nsnap - 1] : 0;
     c->bottommost = o->bottommost;
     c->zero_seqnums = o->zero_seqnums;
     c->rd = o->range_del;

@@ -1,6 +1,6 @@
 /* lsm/compaction/compaction_iter.h: what a flush or compaction keeps of
- * its input (RocksDB's CompactionIterator, without compaction filters,
- * blobs, timestamps or transactions' write-conflict snapshots).
+ * its input (RocksDB's CompactionIterator, without blobs, timestamps or
+ * transactions' write-conflict snapshots).
  *
  * The input is one internal-key stream (a merge of the inputs).  Live
  * snapshots cut each user key's history into stripes: the stripe of a
@@ -51,6 +51,36 @@
  * writes the Put, which hides it).  A failed full merge fails the
  * iterator with SHALE_CORRUPTION "Error: Could not perform merge.".
  *
+ * COMPACTION FILTER (compaction_iter_set_filter; RocksDB 7.8.3's
+ * CompactionIterator::InvokeFilterIfNeeded and MergeHelper::FilterMerge).
+ * The filter is shown:
+ *   F1. the first entry of each user key in the input (its newest version,
+ *       whatever its stripe) when it is a Put: REMOVE turns it into a Delete
+ *       with the same seq and an empty value, which rules 1, 3 and 4 then
+ *       treat as any Delete (at the bottommost level in the earliest stripe
+ *       it is dropped, and with it the key's older versions of the stripe);
+ *       CHANGE_VALUE replaces its value.  Older versions of the key (kept
+ *       for snapshots, or a merge's base) are never shown: RocksDB filters
+ *       once per key.  Entries a range tombstone covers are shown too (the
+ *       filter runs first), then dropped by rule 3.
+ *   F2. each merge operand newer than the latest snapshot that opens or
+ *       continues a merge run (with a merge operator) or a chain (rule 2,
+ *       without one), before the run is merged: REMOVE drops the operand,
+ *       CHANGE_VALUE replaces it.  Operands a snapshot can see (seq <= the
+ *       newest snapshot) are kept unshown, as RocksDB's MergeUntil does.
+ *       One deviation: an operand that opens its stripe and is covered by
+ *       a range tombstone is dropped by rule 3 without being shown (RocksDB
+ *       shows it, then drops it); inside a run the filter runs first.
+ *   F3. when the operands seen so far of a run (or chain) are all removed,
+ *       they hide nothing: the key's state is reset, so the next entry is
+ *       judged as the first of its key (a Put is shown to the filter by F1,
+ *       even one in an older stripe), as RocksDB does.
+ * Without a merge operator RocksDB fails the compaction ("merge_operator is
+ * not properly initialized."); here operands pass through by rule 2 and
+ * are filtered by F2 and F3 all the same.  A decision other than KEEP,
+ * REMOVE or CHANGE_VALUE fails the iterator with SHALE_CORRUPTION (RocksDB
+ * has more decisions; shale's API has these three).
+ *
  * Keys and values are valid until the next move or free. */
 #ifndef LSM_COMPACTION_COMPACTION_ITER_H
 #define LSM_COMPACTION_COMPACTION_ITER_H
@@ -62,6 +92,7 @@
 #include "lsm/compaction/range_del.h"
 #include "lsm/util/buf.h"
 #include "lsm/util/iter.h"
+#include "shale/compaction_filter.h"
 #include "shale/err.h"
 
 /* The merge operator's calls (lsm/db/merge.h provides them).  Operands are
@@ -85,7 +116,7 @@ typedef struct compaction_iter_options {
 
 /* Entries counted by what happened to them; every input entry lands in
  * exactly one of output, dropped_obsolete, dropped_range_del,
- * dropped_tombstones, merged. */
+ * dropped_tombstones, dropped_filter, merged. */
 typedef struct compaction_iter_stats {
     uint64_t input;
     uint64_t output;
@@ -97,6 +128,11 @@ typedef struct compaction_iter_stats {
     uint64_t merged;              /* folded into a merge result (a run of k
                                      entries giving one output counts k - 1) */
     uint64_t full_merges, partial_merges;  /* operator calls that succeeded */
+    uint64_t dropped_filter;      /* merge operands the filter removed (F2) */
+    uint64_t filter_calls;        /* entries shown to the filter */
+    uint64_t filter_removed;      /* Puts the filter turned into Deletes (F1; these
+                                     then land in output or dropped_*) */
+    uint64_t filter_changed;      /* values and operands it changed */
 } compaction_iter_stats;
 
 typedef struct compaction_iter compaction_iter;
@@ -115,11 +151,21 @@ int compaction_iter_new_merge(iter *input, const compaction_iter_options *opts,
                               shale_err *err);
 void compaction_iter_free(compaction_iter *c);  /* NULL-safe */
 
+/* Applies `filter` (borrowed: it must outlive the iterator; NULL: none) as
+ * described above; `level` is passed to every call (RocksDB passes the
+ * compaction's start level, Compaction::level()).  Call right after
+ * compaction_iter_new*() and before the first compaction_iter_next():
+ * the iterator is already on its first output entry, so this re-reads the
+ * input from its first entry (iter_first) with the statistics reset.  A
+ * call that changes neither the filter nor the level does nothing. */
+void compaction_iter_set_filter(compaction_iter *c, shale_compaction_filter *filter, int level);
+
 bool compaction_iter_valid(const compaction_iter *c);
 void compaction_iter_next(compaction_iter *c);          /* REQUIRES: valid */
 slice compaction_iter_key(const compaction_iter *c);    /* REQUIRES: valid */
 slice compaction_iter_value(const compaction_iter *c);  /* REQUIRES: valid */
-/* SHALE_CORRUPTION for a key that does not parse or a failed full merge,
+/* SHALE_CORRUPTION for a key that does not parse, a failed full merge or
+ * a filter's unknown decision,
  * SHALE_NOT_SUPPORTED for a merge onto a blob or wide-column entry, the
  * input's error, or SHALE_NO_MEMORY; the iterator is then invalid. */
 int compaction_iter_status(const compaction_iter *c, shale_err *err);

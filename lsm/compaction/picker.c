@@ -1,12 +1,15 @@
 /* lsm/compaction/picker.c: leveled compaction picking (see picker.h for
- * the rules and what is left out).  Every key range here is a pair of
- * slices into file_meta keys of the input version, which the picker's
- * caller keeps alive (the version is current and the DB mutex is held), so
- * nothing is copied until the compaction object is made. */
+ * the rules and what is left out), the dispatch by compaction style, and
+ * the compaction object shared with picker_universal.c and picker_fifo.c.
+ * Every key range here is a pair of slices into file_meta keys of the
+ * input version, which the picker's caller keeps alive (the version is
+ * current and the DB mutex is held), so nothing is copied until the
+ * compaction object is made. */
 #include "lsm/compaction/picker.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lsm/util/err.h"
 #include "lsm/util/ikey.h"
@@ -40,9 +43,26 @@ uint64_t picker_target_file_size(const version_cf_options *o, int level)
     return size;
 }
 
+uint64_t picker_max_file_size(const version_cf_options *o, int level)
+{
+    if (level == 0 && o->cstyle.style == COMPACTION_STYLE_UNIVERSAL)
+        return UINT64_MAX;
+    return picker_target_file_size(o, level);
+}
+
 bool picker_needs_compaction(const version *v)
 {
+    if (v->compaction_style != COMPACTION_STYLE_LEVEL)
+        return v->compaction_score[0] >= 1;
     return v->num_levels > 1 && v->compaction_score[0] >= 1;
+}
+
+size_t compaction_num_input_files(const compaction *c)
+{
+    size_t n = 0;
+    for (int i = 0; i < c->n_input_levels; i++)
+        n += c->inputs[i].n;
+    return n;
 }
 
 /* ---- ranges ------------------------------------------------------------- */
@@ -98,8 +118,10 @@ static bool range_meets_running(const compaction_picker *p, krange r, int level)
     return false;
 }
 
-static bool l0_running(const compaction_picker *p)
+bool picker_l0_running(const compaction_picker *p)
 {
+    if (p->opts.cstyle.style == COMPACTION_STYLE_UNIVERSAL)
+        return p->n_running > 0;
     for (size_t i = 0; i < p->n_running; i++)
         if (p->running[i]->start_level == 0)
             return true;
@@ -291,7 +313,7 @@ static int pick_file(pick *k, bool *found, shale_err *err)
 {
     *found = false;
     file_list_clear(&k->in);
-    if (k->start == 0 && l0_running(k->p))
+    if (k->start == 0 && picker_l0_running(k->p))
         return SHALE_OK;
     int rc = try_l0_trivial_move(k, found, err);
     if (rc != SHALE_OK || *found)
@@ -471,7 +493,7 @@ static int register_running(compaction_picker *p, compaction *c, shale_err *err)
         p->cap_running = cap;
     }
     p->running[p->n_running++] = c;
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < c->n_input_levels; i++)
         for (size_t j = 0; j < c->inputs[i].n; j++)
             c->inputs[i].files[j]->being_compacted = true;
     return SHALE_OK;
@@ -488,14 +510,19 @@ static int make_compaction(pick *k, bool manual, double score, compaction **out,
     version_ref(k->v);
     c->start_level = k->start;
     c->output_level = k->output;
+    c->n_input_levels = k->output > k->start ? k->output - k->start + 1 : 1;
     c->inputs[0] = k->in;
-    c->inputs[1] = k->out;
+    c->inputs[k->output > k->start ? k->output - k->start : 1] = k->out;
     memset(&k->in, 0, sizeof k->in);
     memset(&k->out, 0, sizeof k->out);
-    c->max_output_file_size = picker_target_file_size(&k->p->opts, k->output);
+    c->max_output_file_size = picker_max_file_size(&k->p->opts, k->output);
     c->max_compaction_bytes = version_max_compaction_bytes(&k->p->opts);
     c->score = score;
     c->manual = manual;
+    c->enable_compression = true;
+    c->reason = manual ? COMPACTION_REASON_MANUAL
+                       : (k->start == 0 ? COMPACTION_REASON_LEVEL_L0_FILES_NUM
+                                        : COMPACTION_REASON_LEVEL_MAX_LEVEL_SIZE);
     int rc = fill_range_and_grandparents(c, err);
     if (rc == SHALE_OK)
         rc = decide_trivial_move(c, k->start == 0 && !k->l0_trivial, err);
@@ -534,7 +561,7 @@ static int finish_pick(pick *k, bool manual, double score, compaction **out, sha
     return make_compaction(k, manual, score, out, err);
 }
 
-int picker_pick(compaction_picker *p, version *v, compaction **out, shale_err *err)
+static int pick_leveled(compaction_picker *p, version *v, compaction **out, shale_err *err)
 {
     pick k = {p, v, 0, 0, FILE_LIST_INIT, FILE_LIST_INIT, false, -1};
     bool skipped_l0 = false, found = false;
@@ -560,6 +587,24 @@ int picker_pick(compaction_picker *p, version *v, compaction **out, shale_err *e
     return rc;
 }
 
+int picker_pick(compaction_picker *p, version *v, compaction **out, shale_err *err)
+{
+    return picker_pick_at(p, v, (uint64_t)time(NULL), out, err);
+}
+
+int picker_pick_at(compaction_picker *p, version *v, uint64_t now, compaction **out,
+                   shale_err *err)
+{
+    switch (p->opts.cstyle.style) {
+    case COMPACTION_STYLE_UNIVERSAL:
+        return picker_universal_pick(p, v, out, err);
+    case COMPACTION_STYLE_FIFO:
+        return picker_fifo_pick(p, v, now, out, err);
+    default:
+        return pick_leveled(p, v, out, err);
+    }
+}
+
 /* ---- manual compaction -------------------------------------------------- */
 
 bool picker_manual_levels(const version *v, const slice *begin, const slice *end, int *first,
@@ -577,6 +622,8 @@ bool picker_manual_levels(const version *v, const slice *begin, const slice *end
         }
     }
     file_list_deinit(&l);
+    if (*first >= 0 && v->compaction_style != COMPACTION_STYLE_LEVEL)
+        *first = *last = 0;            /* one call: picker_compact_range decides */
     return *first >= 0;
 }
 
@@ -601,9 +648,10 @@ static int cut_to_limit(pick *k, bool *covering, shale_err *err)
     return rc;
 }
 
-int picker_compact_range(compaction_picker *p, version *v, int input_level, int output_level,
-                         const slice *begin, const slice *end, compaction **out,
-                         shale_buf *next_begin, bool *conflict, shale_err *err)
+static int compact_range_leveled(compaction_picker *p, version *v, int input_level,
+                                 int output_level, const slice *begin, const slice *end,
+                                 compaction **out, shale_buf *next_begin, bool *conflict,
+                                 shale_err *err)
 {
     pick k = {p, v, input_level, output_level, FILE_LIST_INIT, FILE_LIST_INIT, false, -1};
     bool covering, ok;
@@ -614,7 +662,7 @@ int picker_compact_range(compaction_picker *p, version *v, int input_level, int 
     int rc = version_overlapping_inputs(v, input_level, begin, end, &k.in, err);
     if (rc != SHALE_OK || k.in.n == 0)
         goto out;
-    if (input_level == 0 && l0_running(p)) {
+    if (input_level == 0 && picker_l0_running(p)) {
         *conflict = true;
         goto out;
     }
@@ -640,13 +688,117 @@ out:
     return rc;
 }
 
+int picker_compact_range(compaction_picker *p, version *v, int input_level, int output_level,
+                         const slice *begin, const slice *end, compaction **out,
+                         shale_buf *next_begin, bool *conflict, shale_err *err)
+{
+    int style = p->opts.cstyle.style;
+    if (style == COMPACTION_STYLE_UNIVERSAL && v->num_levels > 1) {
+        *out = NULL;
+        shale_buf_clear(next_begin);
+        return picker_universal_compact_all(p, v, out, conflict, err);
+    }
+    if (style == COMPACTION_STYLE_FIFO) {
+        *out = NULL;
+        *conflict = false;
+        shale_buf_clear(next_begin);
+        return picker_fifo_pick(p, v, (uint64_t)time(NULL), out, err);
+    }
+    if (style == COMPACTION_STYLE_UNIVERSAL)
+        output_level = input_level;     /* one level: L0 -> L0 */
+    return compact_range_leveled(p, v, input_level, output_level, begin, end, out, next_begin,
+                                 conflict, err);
+}
+
+/* ---- compactions of the other styles ------------------------------------ */
+
+compaction *picker_compaction_alloc(version *v, int start_level, int output_level)
+{
+    compaction *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return NULL;
+    c->input_version = v;
+    version_ref(v);
+    c->start_level = start_level;
+    c->output_level = output_level;
+    c->n_input_levels = output_level > start_level ? output_level - start_level + 1 : 1;
+    c->enable_compression = true;
+    c->score = v->compaction_score[0];
+    return c;
+}
+
+static krange range_of_all(const compaction *c)
+{
+    krange r = {{NULL, 0}, {NULL, 0}, false};
+    for (int i = 0; i < c->n_input_levels; i++)
+        for (size_t j = 0; j < c->inputs[i].n; j++)
+            range_add(&r, c->inputs[i].files[j]);
+    return r;
+}
+
+bool picker_range_busy(const compaction_picker *p, const compaction *c)
+{
+    return range_meets_running(p, range_of_all(c), c->output_level);
+}
+
+static bool user_ranges_meet(const file_meta *f, slice lo, slice hi)
+{
+    return slice_compare(ikey_user_key(file_meta_largest(f)), lo) >= 0 &&
+           slice_compare(ikey_user_key(file_meta_smallest(f)), hi) <= 0;
+}
+
+/* IsBottommostLevel / RangeMightExistAfterSortedRun: for an L0 output,
+ * the L0 files older than the oldest input and any non-empty level count;
+ * for a level output, overlapping files of the levels below. */
+static bool style_bottommost(const compaction *c)
+{
+    const version *v = c->input_version;
+    slice lo = shale_buf_slice(&c->smallest_user_key), hi = shale_buf_slice(&c->largest_user_key);
+    if (c->output_level == 0) {
+        const file_list *l0 = &c->inputs[0];
+        size_t i = 0;
+        while (l0->n > 0 && i < v->n_files[0] && v->files[0][i] != l0->files[l0->n - 1])
+            i++;
+        for (i++; i < v->n_files[0]; i++)
+            if (user_ranges_meet(v->files[0][i], lo, hi))
+                return false;
+        return version_last_nonempty_level(v) == 0;
+    }
+    for (int level = c->output_level + 1; level < v->num_levels; level++)
+        for (size_t i = 0; i < v->n_files[level]; i++)
+            if (user_ranges_meet(v->files[level][i], lo, hi))
+                return false;
+    return true;
+}
+
+int picker_compaction_register(compaction_picker *p, compaction *c, shale_err *err)
+{
+    krange r = range_of_all(c);
+    int rc = SHALE_OK;
+    if (r.set) {
+        shale_buf_append_slice(&c->smallest_user_key, ikey_user_key(r.smallest));
+        shale_buf_append_slice(&c->largest_user_key, ikey_user_key(r.largest));
+        if (!shale_buf_ok(&c->smallest_user_key) || !shale_buf_ok(&c->largest_user_key))
+            rc = SHALE_NOMEM(err);
+    }
+    c->bottommost = style_bottommost(c);
+    if (rc == SHALE_OK)
+        rc = register_running(p, c, err);
+    if (rc != SHALE_OK) {
+        compaction_free(c);
+        return rc;
+    }
+    version_compute_scores(c->input_version, &p->opts);
+    return SHALE_OK;
+}
+
 /* ---- release ------------------------------------------------------------ */
 
 void picker_release(compaction_picker *p, compaction *c, version *current)
 {
     if (c == NULL)
         return;
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < c->n_input_levels; i++)
         for (size_t j = 0; j < c->inputs[i].n; j++)
             c->inputs[i].files[j]->being_compacted = false;
     for (size_t i = 0; i < p->n_running; i++) {
@@ -662,22 +814,40 @@ void picker_release(compaction_picker *p, compaction *c, version *current)
 
 int compaction_add_input_deletions(const compaction *c, version_edit *edit, shale_err *err)
 {
-    int levels[2] = {c->start_level, c->output_level};
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < c->n_input_levels; i++)
         for (size_t j = 0; j < c->inputs[i].n; j++) {
-            int rc = version_edit_delete_file(edit, levels[i], c->inputs[i].files[j]->number, err);
+            int rc = version_edit_delete_file(edit, compaction_input_level(c, i),
+                                              c->inputs[i].files[j]->number, err);
             if (rc != SHALE_OK)
                 return rc;
         }
     return SHALE_OK;
 }
 
+int compaction_add_trivial_moves(const compaction *c, version_edit *edit, shale_err *err)
+{
+    int rc = SHALE_OK;
+    for (int i = 0; i < c->n_input_levels && rc == SHALE_OK; i++) {
+        int level = compaction_input_level(c, i);
+        if (level == c->output_level)
+            continue;                  /* already there (RocksDB skips it too) */
+        for (size_t j = 0; j < c->inputs[i].n && rc == SHALE_OK; j++) {
+            ve_file_meta m;
+            file_meta_to_edit(c->inputs[i].files[j], c->output_level, &m);
+            rc = version_edit_delete_file(edit, level, c->inputs[i].files[j]->number, err);
+            if (rc == SHALE_OK)
+                rc = version_edit_add_file(edit, &m, err);
+        }
+    }
+    return rc;
+}
+
 void compaction_free(compaction *c)
 {
     if (c == NULL)
         return;
-    file_list_deinit(&c->inputs[0]);
-    file_list_deinit(&c->inputs[1]);
+    for (int i = 0; i < VERSION_MAX_LEVELS; i++)
+        file_list_deinit(&c->inputs[i]);
     file_list_deinit(&c->grandparents);
     shale_buf_deinit(&c->smallest_user_key);
     shale_buf_deinit(&c->largest_user_key);

@@ -81,8 +81,9 @@ int db_snapshot_list_locked(shale_db *db, uint64_t **seqs, size_t *n, shale_err 
 }
 
 /* Writes mem into L0 file `number`, adding it to edit.  Runs without mu. */
-int db_build_level0(shale_db *db, memtable *mem, uint64_t number, const uint64_t *snaps,
-                        size_t n_snaps, version_edit *edit, uint64_t *bytes, shale_err *err)
+int db_build_level0(shale_db *db, db_cf *cfd, memtable *mem, uint64_t number,
+                    const uint64_t *snaps, size_t n_snaps, version_edit *edit, uint64_t *bytes,
+                    shale_err *err)
 {
     iter *points = mem_new_iter(mem, false);
     iter *dels = mem_new_iter(mem, true);
@@ -98,12 +99,12 @@ int db_build_level0(shale_db *db, memtable *mem, uint64_t number, const uint64_t
     }
     if ((rc = rd_agg_add_iter(agg, dels, err)) != SHALE_OK)
         goto done;
-    compaction_merge cm = {merge_full, merge_partial, db->opts.merge_operator};
+    compaction_merge cm = {merge_full, merge_partial, cfd->opts.merge_operator};
     compaction_iter_options co = {.snapshots = snaps, .n_snapshots = n_snaps,
                                   .range_del = rd_agg_empty(agg) ? NULL : agg};
     const compaction_merge *merge = cm.arg != NULL ? &cm : NULL;
     if ((rc = compaction_iter_new_merge(points, &co, merge, &ci, err)) != SHALE_OK ||
-        (rc = tout_open(db, 0, number, 0, &out, err)) != SHALE_OK)
+        (rc = tout_open(db, cfd, 0, number, 0, true, &out, err)) != SHALE_OK)
         goto done;
     for (; compaction_iter_valid(ci) && rc == SHALE_OK; compaction_iter_next(ci))
         rc = tout_add(&out, compaction_iter_key(ci), compaction_iter_value(ci), err);
@@ -127,11 +128,11 @@ done:
     return rc;
 }
 
-/* Flushes imm[0].  REQUIRES: mu held, db->mu.flushing set by the caller.
- * Drops mu while writing. */
-static void flush_locked(shale_db *db) SHALE_REQUIRES(db->mu.lock)
+/* Flushes cfd->imm[0].  REQUIRES: mu held, cfd->flushing set by the
+ * caller.  Drops mu while writing. */
+static void flush_locked(shale_db *db, db_cf *cfd) SHALE_REQUIRES(db->mu.lock)
 {
-    memtable *mem = db->mu.imm[0].mem;
+    memtable *mem = cfd->imm[0].mem;
     uint64_t number = vset_new_file_number(db->vs);
     db_pending_output_add_locked(db, number);
     uint64_t *snaps = NULL;
@@ -143,51 +144,65 @@ static void flush_locked(shale_db *db) SHALE_REQUIRES(db->mu.lock)
     uint64_t bytes = 0, t0 = db->env->ops->now_micros(db->env);
     if (rc == SHALE_OK) {
         shale_mutex_unlock(&db->mu.lock);
-        rc = db_build_level0(db, mem, number, snaps, n_snaps, &edit, &bytes, &e);
+        rc = db_build_level0(db, cfd, mem, number, snaps, n_snaps, &edit, &bytes, &e);
         shale_mutex_lock(&db->mu.lock);
     }
-    if (rc == SHALE_OK) {
-        /* WALs older than the next memtable's hold nothing unflushed now. */
-        uint64_t next_log =
-            db->mu.n_imm > 1 ? db->mu.imm[1].log_number : db->mu.mem_log_number;
-        version_edit_set_log_number(&edit, next_log);
+    if (rc == SHALE_OK && !cfd->dropped) {
+        /* WALs older than the family's next memtable hold nothing of it
+         * unflushed now; with several families, the WALs every family is
+         * done with are recorded too (RocksDB's MinLogNumberToKeep). */
+        edit.column_family = cfd->id;
+        version_edit_set_log_number(&edit, db_cf_log_after_locked(db, cfd, 1));
         version_edit_set_prev_log_number(&edit, 0);
+        if (db->mu.n_cfs > 1) {
+            uint64_t keep = db->mu.log_number;
+            for (size_t i = 0; i < db->mu.n_cfs; i++) {
+                uint64_t l = db_cf_log_after_locked(db, db->mu.cfs[i], db->mu.cfs[i] == cfd);
+                if (l < keep)
+                    keep = l;
+            }
+            version_edit_set_min_log_number_to_keep(&edit, keep);
+        }
         rc = vset_log_and_apply(db->vs, &edit, &db->mu.lock, &e);
     }
     db_pending_output_remove_locked(db, number);
-    if (rc == SHALE_OK) {
-        db->mu.n_imm--;
-        memmove(&db->mu.imm[0], &db->mu.imm[1], (size_t)db->mu.n_imm * sizeof db->mu.imm[0]);
+    if (rc == SHALE_OK || cfd->dropped) {
+        cfd->n_imm--;
+        memmove(&cfd->imm[0], &cfd->imm[1], (size_t)cfd->n_imm * sizeof cfd->imm[0]);
         mem_unref(mem);
-        level_stats *ls = &db->mu.lstats[0];
+    }
+    if (rc == SHALE_OK && !cfd->dropped) {
+        level_stats *ls = &cfd->lstats[0];
         ls->bytes_written += bytes;
         ls->micros += db->env->ops->now_micros(db->env) - t0;
         ls->count++;
         ls->files_out += bytes > 0;
         stats_add(db->stats, TICKER_FLUSH_WRITE_BYTES, bytes);
         stats_record(db->stats, HIST_FLUSH_TIME, db->env->ops->now_micros(db->env) - t0);
-        logger_log(db->log, SHALE_LOG_INFO, "[default] Level-0 flush table #%llu: %llu bytes OK",
-                   (unsigned long long)number, (unsigned long long)bytes);
-    } else {
+        logger_log(db->log, SHALE_LOG_INFO, "[%s] Level-0 flush table #%llu: %llu bytes OK",
+                   cfd->name, (unsigned long long)number, (unsigned long long)bytes);
+    } else if (rc != SHALE_OK && !cfd->dropped) {
         db_set_bg_error_locked(db, &e);
     }
     version_edit_deinit(&edit);
     free(snaps);
 }
 
-/* Picks the next compaction: a waiting manual one first.  REQUIRES: mu. */
-static compaction *pick_compaction_locked(shale_db *db, bool *is_manual) SHALE_REQUIRES(db->mu.lock)
+/* The next compaction of family cfd: a waiting manual one for it first.
+ * REQUIRES: mu. */
+static compaction *pick_cf_compaction_locked(shale_db *db, db_cf *cfd, bool *is_manual)
+    SHALE_REQUIRES(db->mu.lock)
 {
     *is_manual = false;
-    version *v = vset_current(db->vs);
+    version *v = cfd->vcf->current;
     compaction *c = NULL;
     manual_compaction *m = db->mu.manual;
-    if (m != NULL && !m->done && !m->in_progress) {
+    if (m != NULL && m->cfd == cfd && !m->done && !m->in_progress) {
         bool conflict = false;
         slice b = shale_buf_slice(&m->begin), e = shale_buf_slice(&m->end);
         shale_buf_clear(&m->next_begin);
         shale_err err = {0};
-        int rc = picker_compact_range(&db->mu.picker, v, m->input_level, m->output_level,
+        int rc = picker_compact_range(&cfd->picker, v, m->input_level, m->output_level,
                                       m->has_begin ? &b : NULL, m->has_end ? &e : NULL, &c,
                                       &m->next_begin, &conflict, &err);
         if (rc != SHALE_OK) {
@@ -208,11 +223,33 @@ static compaction *pick_compaction_locked(shale_db *db, bool *is_manual) SHALE_R
             return c;
         }
     }
-    if (db->opts.disable_auto_compactions || !picker_needs_compaction(v))
+    if (cfd->opts.disable_auto_compactions || !picker_needs_compaction(v))
         return NULL;
-    if (picker_pick(&db->mu.picker, v, &c, NULL) != SHALE_OK)
+    if (picker_pick(&cfd->picker, v, &c, NULL) != SHALE_OK)
         return NULL;
     return c;
+}
+
+/* The next compaction of any family (the manual one's family first). */
+static compaction *pick_compaction_locked(shale_db *db, db_cf **cfd, bool *is_manual)
+    SHALE_REQUIRES(db->mu.lock)
+{
+    manual_compaction *m = db->mu.manual;
+    if (m != NULL && !m->done && !m->in_progress && !m->cfd->dropped) {
+        compaction *c = pick_cf_compaction_locked(db, m->cfd, is_manual);
+        if (c != NULL) {
+            *cfd = m->cfd;
+            return c;
+        }
+    }
+    for (size_t i = 0; i < db->mu.n_cfs; i++) {
+        compaction *c = pick_cf_compaction_locked(db, db->mu.cfs[i], is_manual);
+        if (c != NULL) {
+            *cfd = db->mu.cfs[i];
+            return c;
+        }
+    }
+    return NULL;
 }
 
 /* RocksDB's soft error: a compaction that ran out of space before its
@@ -252,9 +289,13 @@ static void manual_round_done_locked(shale_db *db, int rc, const shale_err *e)
     }
 }
 
-static bool flush_wanted_locked(shale_db *db) SHALE_REQUIRES(db->mu.lock)
+/* A family with an immutable memtable waiting and no flush running. */
+static db_cf *flush_wanted_locked(shale_db *db) SHALE_REQUIRES(db->mu.lock)
 {
-    return db->mu.n_imm > 0 && !db->mu.flushing;
+    for (size_t i = 0; i < db->mu.n_cfs; i++)
+        if (db->mu.cfs[i]->n_imm > 0 && !db->mu.cfs[i]->flushing)
+            return db->mu.cfs[i];
+    return NULL;
 }
 
 static void *bg_main(void *arg)
@@ -266,12 +307,15 @@ static void *bg_main(void *arg)
             shale_cond_wait(&db->mu.bg_cv, &db->mu.lock);
             continue;
         }
-        if (flush_wanted_locked(db)) {
-            db->mu.flushing = true;
+        db_cf *fl = flush_wanted_locked(db);
+        if (fl != NULL) {
+            fl->refs++;
+            fl->flushing = true;
             db->mu.bg_flushes_running++;
-            flush_locked(db);
+            flush_locked(db, fl);
             db->mu.bg_flushes_running--;
-            db->mu.flushing = false;
+            fl->flushing = false;
+            db_cf_unref_locked(db, fl);
             shale_cond_broadcast(&db->mu.bg_cv);
             shale_mutex_unlock(&db->mu.lock);
             db_delete_obsolete_files(db);
@@ -279,15 +323,18 @@ static void *bg_main(void *arg)
             continue;
         }
         bool manual = false;
-        compaction *c = pick_compaction_locked(db, &manual);
+        db_cf *cfd = NULL;
+        compaction *c = pick_compaction_locked(db, &cfd, &manual);
         if (c == NULL) {
             shale_cond_wait(&db->mu.bg_cv, &db->mu.lock);
             continue;
         }
         shale_err e = {0};
+        cfd->refs++;
         db->mu.bg_compactions_running++;
-        int rc = db_run_compaction_locked(db, c, &e);
+        int rc = db_run_compaction_locked(db, cfd, c, manual, &e);
         db->mu.bg_compactions_running--;
+        db_cf_unref_locked(db, cfd);
         if (manual)
             manual_round_done_locked(db, rc, &e);
         else if (rc != SHALE_OK && rc != SHALE_SHUTDOWN) {
@@ -380,18 +427,17 @@ void db_delete_obsolete_files(shale_db *db)
 {
     keep_set k = {0};
     shale_mutex_lock(&db->mu.lock);
-    if (db->mu.bg_err.code != SHALE_OK) {
+    if (db->mu.bg_err.code != SHALE_OK || db->disable_deletions > 0) {
         /* After a failed write the MANIFEST on disk may hold more than the
          * version in memory (a written edit whose sync failed): delete
-         * nothing until reopen settles which files are live. */
+         * nothing until reopen settles which files are live.  And nothing
+         * while a checkpoint copies files. */
         shale_mutex_unlock(&db->mu.lock);
         return;
     }
     k.next_file = vset_next_file_number(db->vs);
     int rc = vset_live_files(db->vs, &k.live, &k.n_live, NULL);
-    k.log_number = vset_log_number(db->vs);
-    if (db->mu.n_imm > 0 && db->mu.imm[0].log_number < k.log_number)
-        k.log_number = db->mu.imm[0].log_number;
+    k.log_number = db_min_log_to_keep_locked(db);
     k.manifest = vset_manifest_file_number(db->vs);
     k.pending = malloc((db->mu.n_pending + 1) * sizeof *k.pending);
     if (k.pending != NULL && db->mu.n_pending > 0) {

@@ -24,7 +24,9 @@
 
 typedef struct job {
     shale_db *db;
+    db_cf *cfd;
     compaction *c;
+    bool manual, full;                 /* full: every file of the family is an input */
     const uint64_t *snaps;
     size_t n_snaps;
     version_edit *edit;
@@ -49,7 +51,8 @@ static int open_output(job *j, shale_err *err)
     db_pending_output_add_locked(db, number);
     shale_mutex_unlock(&db->mu.lock);
     j->numbers[j->n_numbers++] = number;
-    int rc = tout_open(db, j->c->output_level, number, 0, &j->out, err);
+    int rc = tout_open(db, j->cfd, j->c->output_level, number, 0, j->c->enable_compression,
+                       &j->out, err);
     j->open = rc == SHALE_OK;
     return rc;
 }
@@ -107,7 +110,7 @@ static iter *open_inputs(job *j, shale_err *err)
 {
     shale_db *db = j->db;
     compaction *c = j->c;
-    size_t n = c->inputs[0].n + c->inputs[1].n;
+    size_t n = compaction_num_input_files(c);
     iter **kids = calloc(n == 0 ? 1 : n, sizeof *kids);
     if (kids == NULL) {
         SHALE_NOMEM(err);
@@ -115,7 +118,7 @@ static iter *open_inputs(job *j, shale_err *err)
     }
     int rc = SHALE_OK;
     size_t k = 0;
-    for (int w = 0; w < 2 && rc == SHALE_OK; w++)
+    for (int w = 0; w < c->n_input_levels && rc == SHALE_OK; w++)
         for (size_t i = 0; i < c->inputs[w].n && rc == SHALE_OK; i++) {
             file_meta *f = c->inputs[w].files[i];
             sst_reader *r = NULL;
@@ -150,17 +153,39 @@ static iter *open_inputs(job *j, shale_err *err)
     return m;
 }
 
+/* Every file of the family is an input (RocksDB's is_full_compaction).
+ * REQUIRES: mu held. */
+static bool is_full_compaction(shale_db *db, const job *j) SHALE_REQUIRES(db->mu.lock)
+{
+    const version *v = j->cfd->vcf->current;
+    size_t total = 0;
+    for (int l = 0; l < v->num_levels; l++)
+        total += v->n_files[l];
+    return total == compaction_num_input_files(j->c);
+}
+
 static int run_merge(job *j, compaction_iter_stats *cst, shale_err *err)
 {
     iter *in = open_inputs(j, err);
     if (in == NULL)
         return err->code != SHALE_OK ? err->code : SHALE_NOMEM(err);
-    compaction_merge cm = {merge_full, merge_partial, j->db->opts.merge_operator};
+    compaction_merge cm = {merge_full, merge_partial, j->cfd->opts.merge_operator};
     compaction_iter_options co = {.snapshots = j->snaps, .n_snapshots = j->n_snaps,
                                   .bottommost = j->c->bottommost,
                                   .zero_seqnums = j->c->bottommost, .range_del = j->agg};
     compaction_iter *ci = NULL;
     int rc = compaction_iter_new_merge(in, &co, cm.arg != NULL ? &cm : NULL, &ci, err);
+    bool owned = false;
+    shale_compaction_filter *filter = NULL;
+    if (rc == SHALE_OK) {
+        shale_compaction_filter_context ctx = {
+            .is_full_compaction = j->full,
+            .is_manual_compaction = j->manual, .column_family_id = j->cfd->id};
+        filter = cfilter_for_compaction(j->cfd->opts.compaction_filter,
+                                        j->cfd->opts.compaction_filter_factory, &ctx, &owned);
+        if (filter != NULL)   /* RocksDB passes the compaction's start level */
+            compaction_iter_set_filter(ci, filter, j->c->start_level);
+    }
     for (; rc == SHALE_OK && compaction_iter_valid(ci); compaction_iter_next(ci)) {
         if (atomic_load_explicit(&j->db->closing, memory_order_relaxed))
             rc = SHALE_ERR(err, SHALE_SHUTDOWN, "database is closing");
@@ -178,6 +203,8 @@ static int run_merge(job *j, compaction_iter_stats *cst, shale_err *err)
     if (ci != NULL)
         *cst = *compaction_iter_get_stats(ci);
     compaction_iter_free(ci);
+    if (owned)
+        shale_compaction_filter_destroy(filter);
     iter_free(in);
     return rc;
 }
@@ -186,14 +213,19 @@ static void record_stats_locked(shale_db *db, const compaction *c, const job *j,
                                 const compaction_iter_stats *cst, uint64_t micros)
     SHALE_REQUIRES(db->mu.lock)
 {
-    level_stats *ls = &db->mu.lstats[c->output_level];
-    uint64_t in0 = file_list_bytes(&c->inputs[0]), in1 = file_list_bytes(&c->inputs[1]);
+    level_stats *ls = &j->cfd->lstats[c->output_level];
+    uint64_t in0 = file_list_bytes(&c->inputs[0]), in1 = 0;
+    size_t files1 = 0;
+    for (int w = 1; w < c->n_input_levels; w++) {
+        in1 += file_list_bytes(&c->inputs[w]);
+        files1 += c->inputs[w].n;
+    }
     ls->micros += micros;
     ls->bytes_read_n += in0;
     ls->bytes_read_n1 += in1;
     ls->bytes_written += j->bytes_written;
     ls->files_in_n += c->inputs[0].n;
-    ls->files_in_n1 += c->inputs[1].n;
+    ls->files_in_n1 += files1;
     ls->files_out += j->files_out;
     ls->count++;
     ls->records_in += cst->input;
@@ -206,32 +238,63 @@ static void record_stats_locked(shale_db *db, const compaction *c, const job *j,
     stats_record(db->stats, HIST_COMPACTION_TIME, micros);
 }
 
-static int trivial_move_locked(shale_db *db, compaction *c, shale_err *err)
+/* Applies a compaction's edit; a family dropped meanwhile takes none (its
+ * outputs are deleted as obsolete) and that is no error.  A failure is a
+ * background error: the MANIFEST may hold the edit, so never soft. */
+static int apply_edit_locked(shale_db *db, db_cf *cfd, version_edit *edit, shale_err *err)
+    SHALE_REQUIRES(db->mu.lock)
+{
+    if (cfd->dropped)
+        return SHALE_OK;
+    edit->column_family = cfd->id;
+    int rc = vset_log_and_apply(db->vs, edit, &db->mu.lock, err);
+    if (rc != SHALE_OK && !cfd->dropped)
+        db_set_bg_error_locked(db, err);
+    return cfd->dropped ? SHALE_OK : rc;
+}
+
+static int trivial_move_locked(shale_db *db, db_cf *cfd, compaction *c, shale_err *err)
     SHALE_REQUIRES(db->mu.lock)
 {
     version_edit edit;
     version_edit_init(&edit);
-    int rc = SHALE_OK;
-    for (size_t i = 0; i < c->inputs[0].n && rc == SHALE_OK; i++) {
-        file_meta *f = c->inputs[0].files[i];
-        ve_file_meta m;
-        file_meta_to_edit(f, c->output_level, &m);
-        rc = version_edit_delete_file(&edit, c->start_level, f->number, err);
-        if (rc == SHALE_OK)
-            rc = version_edit_add_file(&edit, &m, err);
-    }
-    if (rc == SHALE_OK && (rc = vset_log_and_apply(db->vs, &edit, &db->mu.lock, err)) != SHALE_OK)
-        db_set_bg_error_locked(db, err);
+    int rc = compaction_add_trivial_moves(c, &edit, err);
+    if (rc == SHALE_OK)
+        rc = apply_edit_locked(db, cfd, &edit, err);
     version_edit_deinit(&edit);
     return rc;
 }
 
-int db_run_compaction_locked(shale_db *db, compaction *c, shale_err *err)
+/* FIFO's deletion-only compaction: the inputs leave in one edit; nothing
+ * is read or written. */
+static int deletion_compaction_locked(shale_db *db, db_cf *cfd, compaction *c, shale_err *err)
+    SHALE_REQUIRES(db->mu.lock)
+{
+    version_edit edit;
+    version_edit_init(&edit);
+    int rc = compaction_add_input_deletions(c, &edit, err);
+    if (rc == SHALE_OK)
+        rc = apply_edit_locked(db, cfd, &edit, err);
+    if (rc == SHALE_OK) {
+        logger_log(db->log, SHALE_LOG_INFO, "[%s] FIFO compaction: deleted %zu files",
+                   cfd->name, compaction_num_input_files(c));
+        cfd->lstats[c->output_level].count++;
+    }
+    version_edit_deinit(&edit);
+    return rc;
+}
+
+int db_run_compaction_locked(shale_db *db, db_cf *cfd, compaction *c, bool manual,
+                             shale_err *err)
 {
     shale_mutex_assert_held(&db->mu.lock);
-    if (c->trivial_move) {
-        int rc = trivial_move_locked(db, c, err);
-        picker_release(&db->mu.picker, c, vset_current(db->vs));
+    bool filtered = cfd->opts.compaction_filter != NULL ||
+                    cfd->opts.compaction_filter_factory != NULL;
+    if (c->deletion_compaction || (c->trivial_move && !(manual && filtered))) {
+        /* (a manual compaction with a filter must run the filter) */
+        int rc = c->deletion_compaction ? deletion_compaction_locked(db, cfd, c, err)
+                                        : trivial_move_locked(db, cfd, c, err);
+        picker_release(&cfd->picker, c, cfd->vcf->current);
         return rc;
     }
     uint64_t t0 = db->env->ops->now_micros(db->env);
@@ -240,7 +303,10 @@ int db_run_compaction_locked(shale_db *db, compaction *c, shale_err *err)
     job j;
     memset(&j, 0, sizeof j);
     j.db = db;
+    j.cfd = cfd;
+    j.manual = manual;
     j.c = c;
+    j.full = is_full_compaction(db, &j);
     j.edit = &edit;
     uint64_t *snaps = NULL;
     compaction_iter_stats cst = {0};
@@ -261,13 +327,13 @@ int db_run_compaction_locked(shale_db *db, compaction *c, shale_err *err)
         rc = compaction_add_input_deletions(c, &edit, err);
     if (rc != SHALE_OK && j.sync_failed)
         db_set_bg_error_locked(db, err);   /* a failed fsync is never retried as if it worked */
-    if (rc == SHALE_OK && (rc = vset_log_and_apply(db->vs, &edit, &db->mu.lock, err)) != SHALE_OK)
-        db_set_bg_error_locked(db, err);   /* the MANIFEST may hold the edit: never soft */
+    if (rc == SHALE_OK)
+        rc = apply_edit_locked(db, cfd, &edit, err);
     for (size_t i = 0; i < j.n_numbers; i++)
         db_pending_output_remove_locked(db, j.numbers[i]);
     if (rc == SHALE_OK)
         record_stats_locked(db, c, &j, &cst, db->env->ops->now_micros(db->env) - t0);
-    picker_release(&db->mu.picker, c, vset_current(db->vs));
+    picker_release(&cfd->picker, c, cfd->vcf->current);
     rd_agg_free(j.agg);
     shale_buf_deinit(&j.lo);
     shale_buf_deinit(&j.cut);

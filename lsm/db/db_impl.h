@@ -56,8 +56,11 @@ struct shale_snapshot {
     struct shale_snapshot *prev, *next;   /* db->mu */
 };
 
+typedef struct db_cf db_cf;
+
 /* A manual compaction in progress (shale_compact_range). */
 typedef struct manual_compaction {
+    db_cf *cfd;
     int input_level, output_level;
     bool has_begin, has_end;
     shale_buf begin, end, next_begin;    /* user keys */
@@ -71,6 +74,37 @@ typedef struct level_stats {
     uint64_t micros, bytes_read_n, bytes_read_n1, bytes_written, files_in_n, files_in_n1,
         files_out, count, records_in, records_dropped;
 } level_stats;
+
+/* One column family's in-memory state.  Reference-counted: the database
+ * holds one reference while the family is live, each shale_cf handle one;
+ * the last release frees it (and lets the version set forget a dropped
+ * family).  Readers do not reference it: a read view references the
+ * memtables and the version it uses. */
+struct db_cf {
+    /* immutable after creation: no lock */
+    uint32_t id;
+    char *name;
+    shale_options opts;            /* the family's options (a copy) */
+    vset_cf *vcf;                  /* its versions, in db->vs */
+    shale_db *db;
+    int refs;                      /* db->mu.lock */
+
+    /* protected by db->mu.lock, as the fields of db->mu */
+    memtable *mem;
+    uint64_t mem_log_number;       /* the WAL mem started in */
+    imm_entry imm[DB_MAX_IMM];     /* oldest first */
+    int n_imm;
+    bool flushing;                 /* imm[0] is being flushed */
+    bool dropped;
+    compaction_picker picker;
+    level_stats lstats[MAX_LEVELS];
+};
+
+/* A handle: what the API hands out. */
+struct shale_cf {
+    shale_db *db;
+    db_cf *cfd;
+};
 
 struct shale_db {
     /* immutable after open: no lock */
@@ -89,11 +123,11 @@ struct shale_db {
     struct {                       /* protected by mu.lock; never held across file I/O */
         shale_mutex lock;
         shale_cond bg_cv;          /* background work finished, or state changed */
-        memtable *mem;
-        uint64_t mem_log_number;   /* WAL of mem */
-        imm_entry imm[DB_MAX_IMM]; /* oldest first */
-        int n_imm;
-        bool flushing;             /* imm[0] is being flushed */
+        db_cf **cfs;               /* live families by id order; cfs[0] is "default".
+                                    * Changed only by a write-exclusive holder, so the
+                                    * write leader reads it without mu */
+        size_t n_cfs, cap_cfs;
+        uint64_t log_number;       /* the WAL being written */
         shale_file *logfile;
         log_writer *log;
         db_writer *writers_head, *writers_tail;
@@ -103,16 +137,19 @@ struct shale_db {
         int num_snapshots;
         int bg_compactions_running, bg_flushes_running;
         bool shutting_down;
-        compaction_picker picker;
         manual_compaction *manual;
         uint64_t *pending_outputs; /* file numbers being written */
         size_t n_pending, cap_pending;
         uint64_t stall_micros, stall_count;
-        level_stats lstats[MAX_LEVELS];
         uint64_t ingest_bytes, wal_bytes, wal_syncs, user_writes;
         bool write_stopped, write_delayed;
         bool unlogged_writes;      /* writes with disable_wal since open: flush at close */
     } mu;
+
+    db_cf *default_cf;             /* mu.cfs[0], for the calls without a family */
+    shale_cf default_handle;       /* what shale_db_default_cf() returns */
+    atomic_uint max_cf_id;         /* largest family id ever created: 0 = only default */
+    int disable_deletions;         /* mu.lock: shale_disable_file_deletions() count */
 
     atomic_bool closing;           /* set once at close; read without mu by long jobs */
     pthread_t bg_threads[DB_MAX_BG_THREADS];
@@ -120,24 +157,31 @@ struct shale_db {
 };
 
 /* --- db_write.c ---------------------------------------------------------- */
-/* Inserts a WriteBatch (its header holds the first sequence) into mem;
- * *keys: records applied.  The caller is mem's only writer. */
-int db_apply_batch(memtable *mem, slice rep, uint64_t *keys, shale_err *err);
+/* Inserts a WriteBatch (its header holds the first sequence) into the
+ * memtables of its families; *keys: records applied.  The caller is the
+ * memtables' only writer.  recovery_log > 0: replaying that WAL at open
+ * (records of a family whose log number is above it, or of an unknown
+ * family, are skipped; no max_successive_merges). */
+int db_apply_batch(shale_db *db, slice rep, uint64_t recovery_log, uint64_t *keys,
+                   shale_err *err);
 /* Waits to be the only writer (queued like a write), for work that must
  * not run beside the write leader: memtable switches by flush, close. */
 void db_enter_write_exclusive_locked(shale_db *db, db_writer *w) SHALE_REQUIRES(db->mu.lock);
 void db_exit_write_exclusive_locked(shale_db *db, db_writer *w) SHALE_REQUIRES(db->mu.lock);
 int db_write_batch(shale_db *db, const shale_write_options *wo, write_batch *b, shale_err *err);
-/* Switches the memtable to the immutable list and starts a new WAL.
+/* Switches cfd's memtable to its immutable list and starts a new WAL
+ * (the other families keep their memtables and write to the new WAL).
  * REQUIRES: mu held, caller is the write leader or no writer runs.  Drops
  * and re-takes mu around the file creation. */
-int db_switch_memtable_locked(shale_db *db, shale_err *err) SHALE_REQUIRES(db->mu.lock);
+int db_switch_memtable_locked(shale_db *db, db_cf *cfd, shale_err *err)
+    SHALE_REQUIRES(db->mu.lock);
 
 /* --- db_bg.c --------------------------------------------------------------- */
-/* Writes mem into L0 file `number` and adds it to edit (nothing when the
- * output is empty).  Runs without mu. */
-int db_build_level0(shale_db *db, memtable *mem, uint64_t number, const uint64_t *snaps,
-                    size_t n_snaps, version_edit *edit, uint64_t *bytes, shale_err *err);
+/* Writes mem of family cfd into L0 file `number` and adds it to edit
+ * (nothing when the output is empty).  Runs without mu. */
+int db_build_level0(shale_db *db, db_cf *cfd, memtable *mem, uint64_t number,
+                    const uint64_t *snaps, size_t n_snaps, version_edit *edit, uint64_t *bytes,
+                    shale_err *err);
 int db_start_bg_threads(shale_db *db, shale_err *err);
 void db_stop_bg_threads(shale_db *db);
 /* Wakes the background threads to look for work.  REQUIRES: mu held. */
@@ -153,9 +197,10 @@ int db_snapshot_list_locked(shale_db *db, uint64_t **seqs, size_t *n, shale_err 
     SHALE_REQUIRES(db->mu.lock);
 
 /* --- db_compact.c ----------------------------------------------------------- */
-/* Runs one compaction job picked with mu held; drops mu while it works. */
-int db_run_compaction_locked(shale_db *db, compaction *c, shale_err *err)
-    SHALE_REQUIRES(db->mu.lock);
+/* Runs one compaction job of family cfd picked with mu held; drops mu
+ * while it works. */
+int db_run_compaction_locked(shale_db *db, db_cf *cfd, compaction *c, bool manual,
+                             shale_err *err) SHALE_REQUIRES(db->mu.lock);
 /* Builds SST output for flush and compaction: every output file is synced
  * and closed before its number reaches an edit. */
 typedef struct table_output table_output;
@@ -163,17 +208,19 @@ typedef struct table_output table_output;
 /* --- db_read.c -------------------------------------------------------------- */
 /* The sources of a read, referenced together. */
 typedef struct read_view {
+    db_cf *cfd;                  /* not referenced: valid while its handle is */
     uint64_t seq;
     memtable *mem;
     memtable *imm[DB_MAX_IMM];   /* newest first */
     int n_imm;
     version *v;
 } read_view;
-void db_view_acquire(shale_db *db, const shale_read_options *ro, read_view *rv);
+void db_view_acquire(shale_db *db, db_cf *cfd, const shale_read_options *ro, read_view *rv);
 /* The value of user_key as a read at sequence `seq` sees it, merges
  * resolved, into *out (cleared first); for max_successive_merges.
  * SHALE_NOT_FOUND, or a read's codes. */
-int db_get_at_seq(shale_db *db, uint64_t seq, slice user_key, shale_buf *out, shale_err *err);
+int db_get_at_seq(shale_db *db, db_cf *cfd, uint64_t seq, slice user_key, shale_buf *out,
+                  shale_err *err);
 void db_view_release(read_view *rv);
 
 /* Microseconds for latency histograms: 0 without statistics, so reads and
@@ -186,9 +233,42 @@ static inline uint64_t db_timer(const shale_db *db)
 /* --- db_props.c --------------------------------------------------------------- */
 void db_stats_add(shale_db *db, enum stats_ticker t, uint64_t n);
 
+/* --- db_cf.c ------------------------------------------------------------------ */
+/* A family's in-memory state for vcf (refs = 1, an empty memtable started
+ * in WAL log_number).  SHALE_OK, SHALE_NO_MEMORY. */
+int db_cf_new(shale_db *db, vset_cf *vcf, const shale_options *o, uint64_t log_number,
+              db_cf **out, shale_err *err);
+/* Drops a reference; the last frees the family (and, when dropped, makes
+ * the version set forget it).  REQUIRES: mu held. */
+void db_cf_unref_locked(shale_db *db, db_cf *cfd) SHALE_REQUIRES(db->mu.lock);
+/* The live family with this id, or NULL.  REQUIRES: mu held, or the write
+ * leader (families change only under write exclusivity). */
+db_cf *db_cf_find(shale_db *db, uint32_t id);
+/* The family of a handle: the default one for NULL. */
+static inline db_cf *db_cf_of(shale_db *db, shale_cf *cf)
+{
+    return cf != NULL ? cf->cfd : db->default_cf;
+}
+/* The oldest WAL still holding unflushed data of any live family (WALs
+ * below it may be deleted).  REQUIRES: mu held. */
+uint64_t db_min_log_to_keep_locked(shale_db *db) SHALE_REQUIRES(db->mu.lock);
+/* The WAL a family's unflushed data starts in, if its imm[0..skip) were
+ * flushed.  REQUIRES: mu held. */
+uint64_t db_cf_log_after_locked(shale_db *db, db_cf *cfd, int skip) SHALE_REQUIRES(db->mu.lock);
+/* Creates family `name` (MANIFEST edit, in-memory state, live list).
+ * REQUIRES: mu held, write exclusivity (or no threads yet). */
+int db_create_cf_locked(shale_db *db, const shale_options *o, const char *name, db_cf **out,
+                        shale_err *err) SHALE_REQUIRES(db->mu.lock);
+/* Rewrites OPTIONS-N for the live families.  REQUIRES: mu NOT held. */
+int db_write_options_file(shale_db *db, shale_err *err);
+
 /* --- helpers -------------------------------------------------------------------- */
 /* "<dir>/<name>" into a malloc'd string; NULL on no memory. */
 char *db_path(const shale_db *db, const char *name);
 version_cf_options db_cf_options(const shale_options *o);
+/* Flushes family cfd's memtable; with wait, returns when it is on disk. */
+int db_flush_cf(shale_db *db, db_cf *cfd, bool wait, shale_err *err);
+/* Flushes every live family and waits. */
+int db_flush_all(shale_db *db, shale_err *err);
 
 #endif

@@ -144,11 +144,18 @@ static void free_levels(shale_iter *si)
 
 shale_iter *shale_iter_new(shale_db *db, const shale_read_options *ro)
 {
+    return shale_iter_new_cf(db, ro, NULL);
+}
+
+shale_iter *shale_iter_new_cf(shale_db *db, const shale_read_options *ro, shale_cf *cf)
+{
     shale_iter *si = calloc(1, sizeof *si);
     if (si == NULL)
         return NULL;
     si->db = db;
-    db_view_acquire(db, ro, &si->rv);
+    db_cf *cfd = db_cf_of(db, cf);
+    const shale_merge_operator *mop = cfd->opts.merge_operator;
+    db_view_acquire(db, cfd, ro, &si->rv);
     rd_agg *agg = rd_agg_new(si->rv.seq);
     iter **kids = NULL;
     size_t n = 0;
@@ -171,8 +178,8 @@ shale_iter *shale_iter_new(shale_db *db, const shale_read_options *ro)
                              .lower_bound = ro != NULL && ro->lower != NULL ? &lo : NULL,
                              .upper_bound = ro != NULL && ro->upper != NULL ? &hi : NULL,
                              .range_del = agg,
-                             .merge = db->opts.merge_operator != NULL ? merge_full : NULL,
-                             .merge_arg = db->opts.merge_operator};
+                             .merge = mop != NULL ? merge_full : NULL,
+                             .merge_arg = (void *)mop};
         agg = NULL;   /* owned by db_iter from here, even on failure */
         rc = db_iter_new(merged, &o, &si->it, &si->err);
     } else {

@@ -48,6 +48,8 @@ version_cf_options db_cf_options(const shale_options *o)
     v.max_bytes_for_level_multiplier = o->max_bytes_for_level_multiplier;
     v.target_file_size_base = o->target_file_size_base;
     v.target_file_size_multiplier = o->target_file_size_multiplier;
+    v.cstyle = o->cstyle;
+    v.write_buffer_size = o->write_buffer_size;
     return v;
 }
 
@@ -119,25 +121,38 @@ static int load_identity(shale_db *db, shale_err *err)
 
 typedef struct replay {
     shale_db *db;
-    version_edit *edit;
-    memtable *mem;
+    version_edit *edits;  /* one per db->mu.cfs entry */
     uint64_t max_seq;
     bool stop;            /* point-in-time recovery met corruption: replay no more */
 } replay;
 
-static int flush_recovered(replay *rp, shale_err *err)
+/* Writes family i's memtable to L0 (added to its edit) and starts a new
+ * one. */
+static int flush_recovered(replay *rp, size_t i, shale_err *err)
 {
     shale_db *db = rp->db;
-    if (mem_num_entries(rp->mem) == 0)
+    db_cf *c = db->mu.cfs[i];
+    if (mem_num_entries(c->mem) == 0)
         return SHALE_OK;
     uint64_t bytes = 0;
-    int rc = db_build_level0(db, rp->mem, vset_new_file_number(db->vs), NULL, 0, rp->edit, &bytes,
-                             err);
-    mem_unref(rp->mem);
-    rp->mem = NULL;
+    int rc = db_build_level0(db, c, c->mem, vset_new_file_number(db->vs), NULL, 0,
+                             &rp->edits[i], &bytes, err);
+    mem_unref(c->mem);
+    c->mem = NULL;
     if (rc == SHALE_OK)
-        rc = mem_new(&rp->mem, err);
-    db->mu.lstats[0].bytes_written += bytes;
+        rc = mem_new(&c->mem, err);
+    c->lstats[0].bytes_written += bytes;
+    return rc;
+}
+
+static int flush_full_recovered(replay *rp, shale_err *err)
+{
+    int rc = SHALE_OK;
+    for (size_t i = 0; i < rp->db->mu.n_cfs && rc == SHALE_OK; i++) {
+        db_cf *c = rp->db->mu.cfs[i];
+        if (mem_approximate_memory_usage(c->mem) > c->opts.write_buffer_size)
+            rc = flush_recovered(rp, i, err);
+    }
     return rc;
 }
 
@@ -160,12 +175,11 @@ static int replay_wal(replay *rp, uint64_t number, shale_err *err)
         }
         uint64_t seq = wb_rep_sequence(rec), keys = 0;
         uint32_t count = wb_rep_count(rec);
-        if ((rc = db_apply_batch(rp->mem, rec, &keys, err)) != SHALE_OK)
+        if ((rc = db_apply_batch(db, rec, number, &keys, err)) != SHALE_OK)
             break;
         if (count > 0 && seq + count - 1 > rp->max_seq)
             rp->max_seq = seq + count - 1;
-        if (mem_approximate_memory_usage(rp->mem) > db->opts.write_buffer_size)
-            rc = flush_recovered(rp, err);
+        rc = flush_full_recovered(rp, err);
     }
     if (rc == SHALE_NOT_FOUND) {
         rc = SHALE_OK;
@@ -192,7 +206,8 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The WAL numbers to replay (>= the MANIFEST's log number), ascending. */
+/* The WAL numbers to replay (>= the smallest log number of the families
+ * and >= MinLogNumberToKeep), ascending. */
 static int list_wals(shale_db *db, uint64_t **out, size_t *n, shale_err *err)
 {
     char **names = NULL;
@@ -207,7 +222,9 @@ static int list_wals(shale_db *db, uint64_t **out, size_t *n, shale_err *err)
         shale_env_free_names(names, count);
         return SHALE_NOMEM(err);
     }
-    uint64_t min_log = vset_log_number(db->vs);
+    uint64_t min_log = vset_min_cf_log_number(db->vs);
+    if (vset_min_log_number_to_keep(db->vs) > min_log)
+        min_log = vset_min_log_number_to_keep(db->vs);
     for (size_t i = 0; i < count; i++) {
         enum file_kind kind;
         uint64_t number;
@@ -223,48 +240,69 @@ static int list_wals(shale_db *db, uint64_t **out, size_t *n, shale_err *err)
     return SHALE_OK;
 }
 
-/* Replays the WALs and makes the result durable with a new WAL and one
- * MANIFEST edit.  REQUIRES: vset recovered, no threads yet. */
-static int recover_wals(shale_db *db, shale_err *err)
+/* Opens a new WAL as the one being written. */
+static int open_new_wal(shale_db *db, shale_err *err)
 {
-    version_edit edit;
-    version_edit_init(&edit);
-    replay rp = {.db = db, .edit = &edit};
-    uint64_t *wals = NULL;
-    size_t n = 0;
-    int rc = mem_new(&rp.mem, err);
-    if (rc == SHALE_OK)
-        rc = list_wals(db, &wals, &n, err);
-    for (size_t i = 0; i < n && rc == SHALE_OK && !rp.stop; i++)
-        rc = replay_wal(&rp, wals[i], err);
-    if (rc == SHALE_OK)
-        rc = flush_recovered(&rp, err);
     uint64_t number = vset_new_file_number(db->vs);
-    if (rc == SHALE_OK) {
-        char *path = filename_path(db->name, FILE_WAL, number);
-        rc = path == NULL ? SHALE_NOMEM(err)
+    char *path = filename_path(db->name, FILE_WAL, number);
+    int rc = path == NULL ? SHALE_NOMEM(err)
                           : shale_env_open_write(db->env, path, &db->mu.logfile, err);
-        free(path);
-    }
+    free(path);
     if (rc == SHALE_OK)
         rc = db->env->ops->sync_dir(db->env, db->name, err);
     if (rc == SHALE_OK)
         rc = log_writer_open(db->mu.logfile, number, false, 0, &db->mu.log, err);
+    db->mu.log_number = number;
+    return rc;
+}
+
+/* One edit per family: the files flushed during replay and the new WAL as
+ * its log number (WALs before it hold nothing unflushed now). */
+static int apply_recovery_edits(shale_db *db, replay *rp, shale_err *err)
+{
+    int rc = SHALE_OK;
+    shale_mutex_lock(&db->mu.lock);
+    for (size_t i = 0; i < db->mu.n_cfs && rc == SHALE_OK; i++) {
+        db_cf *c = db->mu.cfs[i];
+        c->mem_log_number = db->mu.log_number;
+        rp->edits[i].column_family = c->id;
+        version_edit_set_log_number(&rp->edits[i], db->mu.log_number);
+        version_edit_set_prev_log_number(&rp->edits[i], 0);
+        rc = vset_log_and_apply(db->vs, &rp->edits[i], &db->mu.lock, err);
+    }
+    shale_mutex_unlock(&db->mu.lock);
+    return rc;
+}
+
+/* Replays the WALs into the families' memtables, flushes them to L0, and
+ * makes the result durable with a new WAL and MANIFEST edits.  REQUIRES:
+ * vset recovered, families set up, no threads yet. */
+static int recover_wals(shale_db *db, shale_err *err)
+{
+    size_t n_cfs = db->mu.n_cfs;
+    replay rp = {.db = db, .edits = calloc(n_cfs, sizeof(version_edit))};
+    uint64_t *wals = NULL;
+    size_t n = 0;
+    int rc = rp.edits == NULL ? SHALE_NOMEM(err) : SHALE_OK;
+    for (size_t i = 0; rp.edits != NULL && i < n_cfs; i++)
+        version_edit_init(&rp.edits[i]);
+    if (rc == SHALE_OK)
+        rc = list_wals(db, &wals, &n, err);
+    for (size_t i = 0; i < n && rc == SHALE_OK && !rp.stop; i++)
+        rc = replay_wal(&rp, wals[i], err);
+    for (size_t i = 0; i < n_cfs && rc == SHALE_OK; i++)
+        rc = flush_recovered(&rp, i, err);
+    if (rc == SHALE_OK)
+        rc = open_new_wal(db, err);
     if (rc == SHALE_OK) {
-        db->mu.mem = rp.mem;
-        rp.mem = NULL;
-        db->mu.mem_log_number = number;
         if (rp.max_seq > vset_last_sequence(db->vs))
             vset_set_last_sequence(db->vs, rp.max_seq);
-        version_edit_set_log_number(&edit, number);
-        version_edit_set_prev_log_number(&edit, 0);
-        shale_mutex_lock(&db->mu.lock);
-        rc = vset_log_and_apply(db->vs, &edit, &db->mu.lock, err);
-        shale_mutex_unlock(&db->mu.lock);
+        rc = apply_recovery_edits(db, &rp, err);
     }
-    mem_unref(rp.mem);
     free(wals);
-    version_edit_deinit(&edit);
+    for (size_t i = 0; rp.edits != NULL && i < n_cfs; i++)
+        version_edit_deinit(&rp.edits[i]);
+    free(rp.edits);
     return rc;
 }
 
@@ -290,9 +328,8 @@ static int check_existence(shale_db *db, shale_err *err)
 
 /* Every SST the MANIFEST names exists with its recorded size (RocksDB
  * checks this at open too); otherwise Corruption naming the file. */
-static int check_live_files(shale_db *db, shale_err *err)
+static int check_cf_files(shale_db *db, version *v, shale_err *err)
 {
-    version *v = vset_current(db->vs);
     for (int level = 0; level < v->num_levels; level++)
         for (size_t i = 0; i < version_num_files(v, level); i++) {
             file_meta *f = v->files[level][i];
@@ -315,6 +352,96 @@ static int check_live_files(shale_db *db, shale_err *err)
     return SHALE_OK;
 }
 
+static int check_live_files(shale_db *db, shale_err *err)
+{
+    int rc = SHALE_OK;
+    for (size_t i = 0; i < vset_num_cfs(db->vs) && rc == SHALE_OK; i++)
+        rc = check_cf_files(db, vset_cf_at(db->vs, i)->current, err);
+    return rc;
+}
+
+/* The families an open asks for. */
+typedef struct open_req {
+    size_t n;
+    const char *const *names;
+    const shale_options *const *opts;   /* entries may be NULL: the DB options */
+} open_req;
+
+static const shale_options *req_options(const shale_db *db, const open_req *req,
+                                        const char *name)
+{
+    for (size_t i = 0; i < req->n; i++)
+        if (strcmp(req->names[i], name) == 0)
+            return req->opts != NULL && req->opts[i] != NULL ? req->opts[i] : &db->opts;
+    return &db->opts;
+}
+
+/* Recovers the MANIFEST with the requested families and sets up each
+ * live family's in-memory state. */
+static int recover_families(shale_db *db, const open_req *req, shale_err *err)
+{
+    vset_cf_desc *descs = calloc(req->n + 1, sizeof *descs);
+    if (descs == NULL)
+        return SHALE_NOMEM(err);
+    size_t k = 0;
+    for (size_t i = 0; i < req->n; i++)
+        if (strcmp(req->names[i], SHALE_DEFAULT_CF_NAME) != 0) {
+            descs[k].name = req->names[i];
+            descs[k++].opts = db_cf_options(req_options(db, req, req->names[i]));
+        }
+    int rc = vset_recover_cfs(db->vs, descs, k, err);
+    free(descs);
+    shale_mutex_lock(&db->mu.lock);
+    for (size_t i = 0; i < vset_num_cfs(db->vs) && rc == SHALE_OK; i++) {
+        vset_cf *vcf = vset_cf_at(db->vs, i);
+        db_cf *c = NULL;
+        rc = db_cf_new(db, vcf, req_options(db, req, vcf->name), 0, &c, err);
+        if (rc == SHALE_OK && db->mu.n_cfs == db->mu.cap_cfs) {
+            size_t cap = db->mu.cap_cfs ? 2 * db->mu.cap_cfs : 4;
+            db_cf **p = realloc(db->mu.cfs, cap * sizeof *p);
+            if (p == NULL) {
+                db_cf_unref_locked(db, c);
+                rc = SHALE_NOMEM(err);
+                break;
+            }
+            db->mu.cfs = p;
+            db->mu.cap_cfs = cap;
+        }
+        if (rc == SHALE_OK) {
+            db->mu.cfs[db->mu.n_cfs++] = c;
+            if (c->id > atomic_load(&db->max_cf_id))
+                atomic_store(&db->max_cf_id, c->id);
+        }
+    }
+    if (rc == SHALE_OK) {
+        db->default_cf = db->mu.cfs[0];
+        db->default_handle.db = db;
+        db->default_handle.cfd = db->default_cf;
+    }
+    shale_mutex_unlock(&db->mu.lock);
+    return rc;
+}
+
+/* Families asked for that the MANIFEST lacks: created with
+ * create_missing_column_families, else RocksDB's error. */
+static int create_missing(shale_db *db, const open_req *req, shale_err *err)
+{
+    int rc = SHALE_OK;
+    shale_mutex_lock(&db->mu.lock);
+    for (size_t i = 0; i < req->n && rc == SHALE_OK; i++) {
+        if (vset_find_cf_by_name(db->vs, req->names[i]) != NULL)
+            continue;
+        db_cf *c = NULL;
+        if (!db->opts.create_missing_column_families)
+            rc = SHALE_INVALID(err, "Column family not found: %s", req->names[i]);
+        else
+            rc = db_create_cf_locked(db, req_options(db, req, req->names[i]), req->names[i],
+                                     &c, err);
+    }
+    shale_mutex_unlock(&db->mu.lock);
+    return rc;
+}
+
 static int make_caches(shale_db *db, shale_err *err)
 {
     if (db->opts.bcache != NULL) {
@@ -332,7 +459,7 @@ static int make_caches(shale_db *db, shale_err *err)
                   &db->tcache, err);
 }
 
-static int open_steps(shale_db *db, shale_err *err)
+static int open_steps(shale_db *db, const open_req *req, shale_err *err)
 {
     int rc = options_check(&db->opts, err);
     if (rc != SHALE_OK)
@@ -353,16 +480,15 @@ static int open_steps(shale_db *db, shale_err *err)
     vset_options vo;
     vset_options_default(&vo);
     vo.max_manifest_file_size = db->opts.max_manifest_file_size;
-    vo.cf = db_cf_options(&db->opts);
-    picker_init(&db->mu.picker, &vo.cf);
+    vo.cf = db_cf_options(req_options(db, req, SHALE_DEFAULT_CF_NAME));
     if ((rc = check_existence(db, err)) != SHALE_OK ||
         (rc = load_identity(db, err)) != SHALE_OK || (rc = make_caches(db, err)) != SHALE_OK ||
         (rc = vset_new(db->env, db->name, &vo, &db->vs, err)) != SHALE_OK ||
-        (rc = vset_recover(db->vs, err)) != SHALE_OK ||
-        (rc = check_live_files(db, err)) != SHALE_OK || (rc = recover_wals(db, err)) != SHALE_OK)
+        (rc = recover_families(db, req, err)) != SHALE_OK ||
+        (rc = check_live_files(db, err)) != SHALE_OK || (rc = recover_wals(db, err)) != SHALE_OK ||
+        (rc = create_missing(db, req, err)) != SHALE_OK)
         return rc;
-    uint64_t opt_number = vset_new_file_number(db->vs);
-    if ((rc = options_file_write(db->env, db->name, opt_number, &db->opts, err)) != SHALE_OK)
+    if ((rc = db_write_options_file(db, err)) != SHALE_OK)
         return rc;
     logger_log(db->log, SHALE_LOG_INFO, "DB ID: %s", db->db_id);
     db_delete_obsolete_files(db);
@@ -380,11 +506,13 @@ static void db_free(shale_db *db)
         return;
     log_writer_close(db->mu.log, NULL);
     shale_file_close(db->mu.logfile, NULL);
-    mem_unref(db->mu.mem);
-    for (int i = 0; i < db->mu.n_imm; i++)
-        mem_unref(db->mu.imm[i].mem);
-    if (db->vs != NULL)
-        picker_deinit(&db->mu.picker);
+    shale_mutex_lock(&db->mu.lock);
+    for (size_t i = 0; i < db->mu.n_cfs; i++) {
+        db->mu.cfs[i]->refs = 1;   /* handles must be freed before close */
+        db_cf_unref_locked(db, db->mu.cfs[i]);
+    }
+    shale_mutex_unlock(&db->mu.lock);
+    free(db->mu.cfs);
     vset_free(db->vs);
     tc_free(db->tcache);
     bc_unref(db->bcache);
@@ -400,7 +528,8 @@ static void db_free(shale_db *db)
     free(db);
 }
 
-int shale_db_open(const shale_options *o, const char *name, shale_db **out, shale_err *err)
+static int open_db(const shale_options *o, const char *name, const open_req *req,
+                   shale_db **out, shale_err *err)
 {
     *out = NULL;
     if (o == NULL || name == NULL || name[0] == '\0')
@@ -420,7 +549,7 @@ int shale_db_open(const shale_options *o, const char *name, shale_db **out, shal
     db->mu.snapshots.next = db->mu.snapshots.prev = &db->mu.snapshots;
     int rc = db->name == NULL ? SHALE_NOMEM(err) : wb_init(&db->mu.group, err);
     if (rc == SHALE_OK)
-        rc = open_steps(db, err);
+        rc = open_steps(db, req, err);
     if (rc != SHALE_OK) {
         db_stop_bg_threads(db);
         db_free(db);
@@ -430,18 +559,75 @@ int shale_db_open(const shale_options *o, const char *name, shale_db **out, shal
     return SHALE_OK;
 }
 
+int shale_db_open(const shale_options *o, const char *name, shale_db **out, shale_err *err)
+{
+    const char *def = SHALE_DEFAULT_CF_NAME;
+    open_req req = {1, &def, NULL};
+    return open_db(o, name, &req, out, err);
+}
+
+/* Handles for the families an open asked for. */
+static int make_handles(shale_db *db, const open_req *req, shale_cf **handles, shale_err *err)
+{
+    int rc = SHALE_OK;
+    shale_mutex_lock(&db->mu.lock);
+    for (size_t i = 0; i < req->n; i++)
+        handles[i] = NULL;
+    for (size_t i = 0; i < req->n && rc == SHALE_OK; i++) {
+        vset_cf *vcf = vset_find_cf_by_name(db->vs, req->names[i]);
+        db_cf *c = vcf != NULL ? db_cf_find(db, vcf->id) : NULL;
+        if (c == db->default_cf) {
+            handles[i] = &db->default_handle;
+        } else if (c == NULL || (handles[i] = malloc(sizeof *handles[i])) == NULL) {
+            rc = SHALE_NOMEM(err);
+        } else {
+            handles[i]->db = db;
+            handles[i]->cfd = c;
+            c->refs++;
+        }
+    }
+    shale_mutex_unlock(&db->mu.lock);
+    for (size_t i = 0; rc != SHALE_OK && i < req->n; i++) {
+        shale_cf_handle_free(handles[i]);
+        handles[i] = NULL;
+    }
+    return rc;
+}
+
+int shale_db_open_cf(const shale_options *db_opts, const char *name, size_t n,
+                     const char *const *names, const shale_options *const *cf_opts,
+                     shale_cf **handles, shale_db **out, shale_err *err)
+{
+    *out = NULL;
+    bool has_default = false;
+    for (size_t i = 0; i < n; i++) {
+        if (names[i] == NULL || names[i][0] == '\0')
+            return SHALE_INVALID(err, "a column family name is empty");
+        has_default |= strcmp(names[i], SHALE_DEFAULT_CF_NAME) == 0;
+    }
+    if (!has_default)   /* RocksDB's DB::Open text */
+        return SHALE_INVALID(err, "Default column family not specified");
+    open_req req = {n, names, cf_opts};
+    int rc = open_db(db_opts, name, &req, out, err);
+    if (rc == SHALE_OK && (rc = make_handles(*out, &req, handles, err)) != SHALE_OK) {
+        (void)shale_db_close(*out, NULL);
+        *out = NULL;
+    }
+    return rc;
+}
+
 /* Flushes what is in memory; with wait, returns once it is on disk. */
-int shale_flush(shale_db *db, bool wait, shale_err *err)
+int db_flush_cf(shale_db *db, db_cf *cfd, bool wait, shale_err *err)
 {
     shale_mutex_lock(&db->mu.lock);
     db_writer w;
     db_enter_write_exclusive_locked(db, &w);
     int rc = SHALE_OK;
-    if (mem_num_entries(db->mu.mem) > 0)
-        rc = db_switch_memtable_locked(db, err);
+    if (mem_num_entries(cfd->mem) > 0 && !cfd->dropped)
+        rc = db_switch_memtable_locked(db, cfd, err);
     db_exit_write_exclusive_locked(db, &w);
-    while (rc == SHALE_OK && wait && db->mu.n_imm > 0 && db->mu.bg_err.code == SHALE_OK &&
-           !db->mu.shutting_down)
+    while (rc == SHALE_OK && wait && cfd->n_imm > 0 && db->mu.bg_err.code == SHALE_OK &&
+           !db->mu.shutting_down && !cfd->dropped)
         shale_cond_wait(&db->mu.bg_cv, &db->mu.lock);
     if (rc == SHALE_OK && db->mu.bg_err.code != SHALE_OK)
         rc = shale_err_copy(err, &db->mu.bg_err);
@@ -449,11 +635,48 @@ int shale_flush(shale_db *db, bool wait, shale_err *err)
     return rc;
 }
 
-static int run_manual_locked(shale_db *db, int input, int output, const slice *b, const slice *e,
-                             shale_err *err) SHALE_REQUIRES(db->mu.lock)
+int shale_flush_cf(shale_db *db, shale_cf *cf, bool wait, shale_err *err)
+{
+    return db_flush_cf(db, db_cf_of(db, cf), wait, err);
+}
+
+int shale_flush(shale_db *db, bool wait, shale_err *err)
+{
+    return db_flush_cf(db, db->default_cf, wait, err);
+}
+
+/* Flushes every family (close with unlogged writes, checkpoints). */
+static int flush_all(shale_db *db, shale_err *err)
+{
+    shale_mutex_lock(&db->mu.lock);
+    size_t n = db->mu.n_cfs;
+    db_cf **held = malloc((n ? n : 1) * sizeof *held);
+    for (size_t i = 0; held != NULL && i < n; i++) {
+        held[i] = db->mu.cfs[i];
+        held[i]->refs++;
+    }
+    shale_mutex_unlock(&db->mu.lock);
+    if (held == NULL)
+        return SHALE_NOMEM(err);
+    int rc = SHALE_OK;
+    for (size_t i = 0; i < n && rc == SHALE_OK; i++)
+        rc = db_flush_cf(db, held[i], true, err);
+    shale_mutex_lock(&db->mu.lock);
+    for (size_t i = 0; i < n; i++)
+        db_cf_unref_locked(db, held[i]);
+    shale_mutex_unlock(&db->mu.lock);
+    free(held);
+    return rc;
+}
+
+int db_flush_all(shale_db *db, shale_err *err) { return flush_all(db, err); }
+
+static int run_manual_locked(shale_db *db, db_cf *cfd, int input, int output, const slice *b,
+                             const slice *e, shale_err *err) SHALE_REQUIRES(db->mu.lock)
 {
     manual_compaction m;
     memset(&m, 0, sizeof m);
+    m.cfd = cfd;
     m.input_level = input;
     m.output_level = output;
     if ((m.has_begin = b != NULL))
@@ -481,27 +704,41 @@ static int run_manual_locked(shale_db *db, int input, int output, const slice *b
     return rc;
 }
 
-int shale_compact_range(shale_db *db, const char *begin, size_t blen, const char *end,
-                        size_t elen, shale_err *err)
+int shale_compact_range_cf(shale_db *db, shale_cf *cf, const char *begin, size_t blen,
+                           const char *end, size_t elen, shale_err *err)
 {
-    int rc = shale_flush(db, true, err);
+    db_cf *cfd = db_cf_of(db, cf);
+    int rc = db_flush_cf(db, cfd, true, err);
     if (rc != SHALE_OK)
         return rc;
     slice b = slice_make(begin, blen), e = slice_make(end, elen);
     const slice *bp = begin != NULL ? &b : NULL, *ep = end != NULL ? &e : NULL;
     shale_mutex_lock(&db->mu.lock);
     int first = 0, last = 0;
-    if (picker_manual_levels(vset_current(db->vs), bp, ep, &first, &last)) {
+    if (!cfd->dropped && picker_manual_levels(cfd->vcf->current, bp, ep, &first, &last)) {
+        /* The bottommost level is rewritten only when a compaction filter
+         * must see it (RocksDB's default, kIfHaveCompactionFilter). */
+        bool filtered = cfd->opts.compaction_filter != NULL ||
+                        cfd->opts.compaction_filter_factory != NULL;
         for (int level = first; level <= last && rc == SHALE_OK; level++) {
-            if (level == last && last > 0)
-                break;   /* the bottommost level is not rewritten (RocksDB's default) */
-            if (level + 1 >= db->opts.num_levels)
+            if (level == last && last > 0) {
+                if (filtered)
+                    rc = run_manual_locked(db, cfd, level, level, bp, ep, err);
                 break;
-            rc = run_manual_locked(db, level, level + 1, bp, ep, err);
+            }
+            if (level + 1 >= cfd->opts.num_levels)
+                break;
+            rc = run_manual_locked(db, cfd, level, level + 1, bp, ep, err);
         }
     }
     shale_mutex_unlock(&db->mu.lock);
     return rc;
+}
+
+int shale_compact_range(shale_db *db, const char *begin, size_t blen, const char *end,
+                        size_t elen, shale_err *err)
+{
+    return shale_compact_range_cf(db, NULL, begin, blen, end, elen, err);
 }
 
 int shale_wait_for_compact(shale_db *db, shale_err *err)
@@ -509,10 +746,14 @@ int shale_wait_for_compact(shale_db *db, shale_err *err)
     shale_mutex_lock(&db->mu.lock);
     int idle_rounds = 0;
     while (db->mu.bg_err.code == SHALE_OK && idle_rounds < 2) {
-        bool busy = db->mu.n_imm > 0 || db->mu.bg_compactions_running > 0 ||
-                    db->mu.bg_flushes_running > 0;
-        bool wanted = !db->opts.disable_auto_compactions &&
-                      picker_needs_compaction(vset_current(db->vs));
+        bool busy = db->mu.bg_compactions_running > 0 || db->mu.bg_flushes_running > 0;
+        bool wanted = false;
+        for (size_t i = 0; i < db->mu.n_cfs; i++) {
+            db_cf *c = db->mu.cfs[i];
+            busy |= c->n_imm > 0;
+            wanted |= !c->opts.disable_auto_compactions &&
+                      picker_needs_compaction(c->vcf->current);
+        }
         if (!busy && !wanted)
             break;
         if (!shale_cond_timedwait(&db->mu.bg_cv, &db->mu.lock, 200000) && !busy)
@@ -534,7 +775,7 @@ int shale_db_close(shale_db *db, shale_err *err)
     bool unlogged = db->mu.unlogged_writes && db->mu.bg_err.code == SHALE_OK;
     shale_mutex_unlock(&db->mu.lock);
     if (unlogged)   /* data written with the WAL off lives only in memory */
-        rc = shale_flush(db, true, err);
+        rc = flush_all(db, err);
     db_stop_bg_threads(db);
     if (db->mu.log != NULL) {
         int src = log_writer_sync(db->mu.log, rc == SHALE_OK ? err : NULL);

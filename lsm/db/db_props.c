@@ -14,19 +14,19 @@
 #define MB (1024.0 * 1024.0)
 
 /* REQUIRES: mu held.  Bytes of all memtables. */
-static uint64_t all_mem_bytes_locked(shale_db *db) SHALE_REQUIRES(db->mu.lock)
+static uint64_t all_mem_bytes_locked(shale_db *db, db_cf *cfd) SHALE_REQUIRES(db->mu.lock)
 {
-    uint64_t n = mem_approximate_memory_usage(db->mu.mem);
-    for (int i = 0; i < db->mu.n_imm; i++)
-        n += mem_approximate_memory_usage(db->mu.imm[i].mem);
+    uint64_t n = mem_approximate_memory_usage(cfd->mem);
+    for (int i = 0; i < cfd->n_imm; i++)
+        n += mem_approximate_memory_usage(cfd->imm[i].mem);
     return n;
 }
 
 /* Integer properties.  true and *v for a known name.  REQUIRES: mu held. */
-static bool int_property_locked(shale_db *db, const char *name, uint64_t *v)
+static bool int_property_locked(shale_db *db, db_cf *cfd, const char *name, uint64_t *v)
     SHALE_REQUIRES(db->mu.lock)
 {
-    version *cur = vset_current(db->vs);
+    version *cur = cfd->vcf->current;
     const char *lvl = "rocksdb.num-files-at-level";
     if (strncmp(name, lvl, strlen(lvl)) == 0) {
         char *end = NULL;
@@ -57,17 +57,17 @@ static bool int_property_locked(shale_db *db, const char *name, uint64_t *v)
     while (i < n && strcmp(name, names[i]) != 0)
         i++;
     uint64_t imm_entries = 0, imm_deletes = 0;
-    for (int k = 0; k < db->mu.n_imm; k++) {
-        imm_entries += mem_num_entries(db->mu.imm[k].mem);
-        imm_deletes += mem_num_deletes(db->mu.imm[k].mem);
+    for (int k = 0; k < cfd->n_imm; k++) {
+        imm_entries += mem_num_entries(cfd->imm[k].mem);
+        imm_deletes += mem_num_deletes(cfd->imm[k].mem);
     }
     switch (i) {
     case 0: return false;   /* answered by estimate_num_keys(), without the mutex */
-    case 1: *v = mem_approximate_memory_usage(db->mu.mem); break;
-    case 2: case 3: *v = all_mem_bytes_locked(db); break;
-    case 4: *v = (uint64_t)db->mu.n_imm; break;
-    case 5: *v = db->mu.n_imm > 0 && !db->mu.flushing; break;
-    case 6: *v = !db->opts.disable_auto_compactions && picker_needs_compaction(cur); break;
+    case 1: *v = mem_approximate_memory_usage(cfd->mem); break;
+    case 2: case 3: *v = all_mem_bytes_locked(db, cfd); break;
+    case 4: *v = (uint64_t)cfd->n_imm; break;
+    case 5: *v = cfd->n_imm > 0 && !cfd->flushing; break;
+    case 6: *v = !cfd->opts.disable_auto_compactions && picker_needs_compaction(cur); break;
     case 7: *v = db->mu.bg_err.code != SHALE_OK; break;
     case 8: *v = cur->pending_compaction_bytes; break;
     case 9: *v = (uint64_t)db->mu.bg_compactions_running; break;
@@ -79,14 +79,14 @@ static bool int_property_locked(shale_db *db, const char *name, uint64_t *v)
     case 17: *v = db->mu.write_stopped; break;
     case 18: *v = db->mu.write_delayed ? db->opts.delayed_write_rate : 0; break;
     case 19: *v = (uint64_t)db->mu.num_snapshots; break;
-    case 20: *v = mem_num_entries(db->mu.mem); break;
-    case 21: *v = mem_num_deletes(db->mu.mem); break;
+    case 20: *v = mem_num_entries(cfd->mem); break;
+    case 21: *v = mem_num_deletes(cfd->mem); break;
     case 22: *v = imm_entries; break;
     case 23: *v = imm_deletes; break;
-    case 24: *v = vset_log_number(db->vs); break;
+    case 24: *v = vset_min_cf_log_number(db->vs); break;
     case 25: *v = 1; break;
     case 26: *v = 1; break;
-    case 27: *v = 1; break;
+    case 27: *v = db->disable_deletions == 0; break;
     case 28: *v = 0; break;
     default: return false;
     }
@@ -96,15 +96,15 @@ static bool int_property_locked(shale_db *db, const char *name, uint64_t *v)
 /* rocksdb.estimate-num-keys: entries - 2 * deletions over memtables and
  * files.  Files recovered from a MANIFEST carry no counts, so their table
  * properties are read through the table cache, without the mutex. */
-static uint64_t estimate_num_keys(shale_db *db)
+static uint64_t estimate_num_keys(shale_db *db, db_cf *cfd)
 {
     shale_mutex_lock(&db->mu.lock);
-    uint64_t entries = mem_num_entries(db->mu.mem), deletes = mem_num_deletes(db->mu.mem);
-    for (int i = 0; i < db->mu.n_imm; i++) {
-        entries += mem_num_entries(db->mu.imm[i].mem);
-        deletes += mem_num_deletes(db->mu.imm[i].mem);
+    uint64_t entries = mem_num_entries(cfd->mem), deletes = mem_num_deletes(cfd->mem);
+    for (int i = 0; i < cfd->n_imm; i++) {
+        entries += mem_num_entries(cfd->imm[i].mem);
+        deletes += mem_num_deletes(cfd->imm[i].mem);
     }
-    version *v = vset_current(db->vs);
+    version *v = cfd->vcf->current;
     version_ref(v);
     shale_mutex_unlock(&db->mu.lock);
     for (int l = 0; l < v->num_levels; l++)
@@ -126,19 +126,26 @@ static uint64_t estimate_num_keys(shale_db *db)
 
 bool shale_get_int_property(shale_db *db, const char *name, uint64_t *v)
 {
+    return shale_get_int_property_cf(db, NULL, name, v);
+}
+
+bool shale_get_int_property_cf(shale_db *db, shale_cf *cf, const char *name, uint64_t *v)
+{
+    db_cf *cfd = db_cf_of(db, cf);
     if (strcmp(name, "rocksdb.estimate-num-keys") == 0) {
-        *v = estimate_num_keys(db);
+        *v = estimate_num_keys(db, cfd);
         return true;
     }
     shale_mutex_lock(&db->mu.lock);
-    bool ok = int_property_locked(db, name, v);
+    bool ok = int_property_locked(db, cfd, name, v);
     shale_mutex_unlock(&db->mu.lock);
     return ok;
 }
 
-static void levelstats_locked(shale_db *db, shale_buf *out) SHALE_REQUIRES(db->mu.lock)
+static void levelstats_locked(shale_db *db, db_cf *cfd, shale_buf *out)
+    SHALE_REQUIRES(db->mu.lock)
 {
-    version *v = vset_current(db->vs);
+    version *v = cfd->vcf->current;
     char line[128];
     shale_buf_append_str(out, "Level Files Size(MB)\n--------------------\n");
     for (int l = 0; l < v->num_levels; l++) {
@@ -173,11 +180,12 @@ static void stats_row(shale_buf *out, const char *name, int files, int compactin
     shale_buf_append_str(out, line);
 }
 
-static void compaction_stats_locked(shale_db *db, shale_buf *out) SHALE_REQUIRES(db->mu.lock)
+static void compaction_stats_locked(shale_db *db, db_cf *cfd, shale_buf *out)
+    SHALE_REQUIRES(db->mu.lock)
 {
-    version *v = vset_current(db->vs);
+    version *v = cfd->vcf->current;
+    shale_buf_printf(out, "\n** Compaction Stats [%s] **\n", cfd->name);
     shale_buf_append_str(out,
-        "\n** Compaction Stats [default] **\n"
         "Level    Files   Size     Score Read(GB)  Rn(GB) Rnp1(GB) Write(GB) Wnew(GB) "
         "Moved(GB) W-Amp Rd(MB/s) Wr(MB/s) Comp(sec) CompMergeCPU(sec) Comp(cnt) Avg(sec) "
         "KeyIn KeyDrop Rblob(GB) Wblob(GB)\n"
@@ -187,7 +195,7 @@ static void compaction_stats_locked(shale_db *db, shale_buf *out) SHALE_REQUIRES
     level_stats sum = {0};
     int total_files = 0;
     for (int l = 0; l < v->num_levels; l++) {
-        const level_stats *s = &db->mu.lstats[l];
+        const level_stats *s = &cfd->lstats[l];
         int files = (int)version_num_files(v, l);
         int busy = 0;
         for (int i = 0; i < files; i++)
@@ -217,8 +225,8 @@ static void compaction_stats_locked(shale_db *db, shale_buf *out) SHALE_REQUIRES
              "\nUptime(secs): %.1f total, %.1f interval\n"
              "Flush(GB): cumulative %.3f, interval %.3f\n"
              "Stall(count): %llu total, stall micros %llu\n",
-             up, up, (double)db->mu.lstats[0].bytes_written / GB,
-             (double)db->mu.lstats[0].bytes_written / GB, (unsigned long long)db->mu.stall_count,
+             up, up, (double)cfd->lstats[0].bytes_written / GB,
+             (double)cfd->lstats[0].bytes_written / GB, (unsigned long long)db->mu.stall_count,
              (unsigned long long)db->mu.stall_micros);
     shale_buf_append_str(out, line);
     snprintf(line, sizeof line,
@@ -233,25 +241,31 @@ static void compaction_stats_locked(shale_db *db, shale_buf *out) SHALE_REQUIRES
 
 char *shale_get_property(shale_db *db, const char *name)
 {
+    return shale_get_property_cf(db, NULL, name);
+}
+
+char *shale_get_property_cf(shale_db *db, shale_cf *cf, const char *name)
+{
+    db_cf *cfd = db_cf_of(db, cf);
     shale_buf out = SHALE_BUF_INIT;
     uint64_t v = 0;
     shale_mutex_lock(&db->mu.lock);
     if (strcmp(name, "rocksdb.stats") == 0) {
-        compaction_stats_locked(db, &out);
+        compaction_stats_locked(db, cfd, &out);
     } else if (strcmp(name, "rocksdb.levelstats") == 0) {
-        levelstats_locked(db, &out);
+        levelstats_locked(db, cfd, &out);
     } else if (strcmp(name, "rocksdb.sstables") == 0) {
-        (void)version_debug_string(vset_current(db->vs), false, &out, NULL);
+        (void)version_debug_string(cfd->vcf->current, false, &out, NULL);
     } else if (strcmp(name, "rocksdb.dbstats") == 0) {
-        compaction_stats_locked(db, &out);
+        compaction_stats_locked(db, cfd, &out);
     } else if (strcmp(name, "rocksdb.estimate-num-keys") == 0) {
         shale_mutex_unlock(&db->mu.lock);
-        v = estimate_num_keys(db);
+        v = estimate_num_keys(db, cfd);
         shale_mutex_lock(&db->mu.lock);
         char num[32];
         snprintf(num, sizeof num, "%llu", (unsigned long long)v);
         shale_buf_append_str(&out, num);
-    } else if (int_property_locked(db, name, &v)) {
+    } else if (int_property_locked(db, cfd, name, &v)) {
         char num[32];
         snprintf(num, sizeof num, "%llu", (unsigned long long)v);
         shale_buf_append_str(&out, num);
@@ -274,28 +288,20 @@ static char *dup_bytes(slice s)
     return p;
 }
 
-int shale_live_files(shale_db *db, shale_live_file **files, size_t *n, shale_err *err)
+/* Appends family cfd's files (version v) to out[*k..]. */
+static int add_live_files(const db_cf *cfd, version *v, shale_live_file *out, size_t *k,
+                          shale_err *err)
 {
-    *files = NULL;
-    *n = 0;
-    shale_mutex_lock(&db->mu.lock);
-    version *v = vset_current(db->vs);
-    version_ref(v);
-    shale_mutex_unlock(&db->mu.lock);
-    size_t total = 0;
-    for (int l = 0; l < v->num_levels; l++)
-        total += version_num_files(v, l);
-    shale_live_file *out = calloc(total == 0 ? 1 : total, sizeof *out);
-    int rc = out == NULL ? SHALE_NOMEM(err) : SHALE_OK;
-    size_t k = 0;
+    int rc = SHALE_OK;
     for (int l = 0; l < v->num_levels && rc == SHALE_OK; l++)
-        for (size_t i = 0; i < version_num_files(v, l) && rc == SHALE_OK; i++, k++) {
+        for (size_t i = 0; i < version_num_files(v, l) && rc == SHALE_OK; i++, (*k)++) {
             file_meta *f = v->files[l][i];
-            shale_live_file *o = &out[k];
+            shale_live_file *o = &out[*k];
             char name[32];
             snprintf(name, sizeof name, "/%06llu.sst", (unsigned long long)f->number);
             slice lo = ikey_user_key(file_meta_smallest(f)), hi = ikey_user_key(file_meta_largest(f));
             o->name = strdup(name);
+            o->column_family_name = strdup(cfd->name);
             o->level = l;
             o->size = f->file_size;
             o->smallest_key = dup_bytes(lo);
@@ -306,10 +312,50 @@ int shale_live_files(shale_db *db, shale_live_file **files, size_t *n, shale_err
             o->largest_seqno = f->largest_seqno;
             o->num_entries = f->num_entries;
             o->num_deletions = f->num_deletions;
-            if (o->name == NULL || o->smallest_key == NULL || o->largest_key == NULL)
+            if (o->name == NULL || o->smallest_key == NULL || o->largest_key == NULL ||
+                o->column_family_name == NULL)
                 rc = SHALE_NOMEM(err);
         }
-    version_unref(v);
+    return rc;
+}
+
+/* The live files of `only` (NULL: every live family). */
+static int live_files(shale_db *db, db_cf *only, shale_live_file **files, size_t *n,
+                      shale_err *err)
+{
+    *files = NULL;
+    *n = 0;
+    shale_mutex_lock(&db->mu.lock);
+    size_t nc = only != NULL ? 1 : db->mu.n_cfs, total = 0;
+    db_cf **cfs = malloc(nc * sizeof *cfs);
+    version **vs = malloc(nc * sizeof *vs);
+    for (size_t i = 0; cfs != NULL && vs != NULL && i < nc; i++) {
+        cfs[i] = only != NULL ? only : db->mu.cfs[i];
+        cfs[i]->refs++;
+        vs[i] = cfs[i]->vcf->current;
+        version_ref(vs[i]);
+        for (int l = 0; l < vs[i]->num_levels; l++)
+            total += version_num_files(vs[i], l);
+    }
+    shale_mutex_unlock(&db->mu.lock);
+    if (cfs == NULL || vs == NULL) {
+        free(cfs);
+        free(vs);
+        return SHALE_NOMEM(err);
+    }
+    shale_live_file *out = calloc(total == 0 ? 1 : total, sizeof *out);
+    int rc = out == NULL ? SHALE_NOMEM(err) : SHALE_OK;
+    size_t k = 0;
+    for (size_t i = 0; i < nc && rc == SHALE_OK; i++)
+        rc = add_live_files(cfs[i], vs[i], out, &k, err);
+    shale_mutex_lock(&db->mu.lock);
+    for (size_t i = 0; i < nc; i++) {
+        version_unref(vs[i]);
+        db_cf_unref_locked(db, cfs[i]);
+    }
+    shale_mutex_unlock(&db->mu.lock);
+    free(cfs);
+    free(vs);
     if (rc != SHALE_OK) {
         shale_live_files_free(out, k);
         return rc;
@@ -317,6 +363,17 @@ int shale_live_files(shale_db *db, shale_live_file **files, size_t *n, shale_err
     *files = out;
     *n = k;
     return SHALE_OK;
+}
+
+int shale_live_files(shale_db *db, shale_live_file **files, size_t *n, shale_err *err)
+{
+    return live_files(db, NULL, files, n, err);
+}
+
+int shale_live_files_cf(shale_db *db, shale_cf *cf, shale_live_file **files, size_t *n,
+                        shale_err *err)
+{
+    return live_files(db, db_cf_of(db, cf), files, n, err);
 }
 
 void shale_live_files_free(shale_live_file *files, size_t n)
@@ -327,6 +384,7 @@ void shale_live_files_free(shale_live_file *files, size_t n)
         free(files[i].name);
         free(files[i].smallest_key);
         free(files[i].largest_key);
+        free(files[i].column_family_name);
     }
     free(files);
 }

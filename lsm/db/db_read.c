@@ -19,19 +19,20 @@
 #include "lsm/table/table_iter.h"
 #include "lsm/util/err.h"
 
-void db_view_acquire(shale_db *db, const shale_read_options *ro, read_view *rv)
+void db_view_acquire(shale_db *db, db_cf *cfd, const shale_read_options *ro, read_view *rv)
 {
     shale_mutex_lock(&db->mu.lock);
+    rv->cfd = cfd;
     rv->seq = ro != NULL && ro->snapshot != NULL ? ro->snapshot->seq
                                                  : vset_last_sequence(db->vs);
-    rv->mem = db->mu.mem;
+    rv->mem = cfd->mem;
     mem_ref(rv->mem);
-    rv->n_imm = db->mu.n_imm;
+    rv->n_imm = cfd->n_imm;
     for (int i = 0; i < rv->n_imm; i++) {
-        rv->imm[i] = db->mu.imm[rv->n_imm - 1 - i].mem;
+        rv->imm[i] = cfd->imm[rv->n_imm - 1 - i].mem;
         mem_ref(rv->imm[i]);
     }
-    rv->v = vset_current(db->vs);
+    rv->v = cfd->vcf->current;
     version_ref(rv->v);
     shale_mutex_unlock(&db->mu.lock);
 }
@@ -193,11 +194,11 @@ static int get_from_version(shale_db *db, version *v, get_ctx *gc, int *state, s
 }
 
 /* Resolves the operands collected in gc onto base (NULL: none) into out. */
-static int finish_merge(shale_db *db, get_ctx *gc, const slice *base, shale_buf *out,
+static int finish_merge(const db_cf *cfd, get_ctx *gc, const slice *base, shale_buf *out,
                         shale_err *err)
 {
     shale_buf res = SHALE_BUF_INIT;
-    int rc = merge_resolve_collected(db->opts.merge_operator, gc->key, base,
+    int rc = merge_resolve_collected(cfd->opts.merge_operator, gc->key, base,
                                      shale_buf_slice(&gc->operands), gc->num_operands, &res, err);
     if (rc == SHALE_OK) {
         shale_buf_clear(out);
@@ -231,7 +232,7 @@ static int get_from_memtables(shale_db *db, read_view *rv, get_ctx *gc, shale_bu
             stats_add(db->stats, TICKER_MEMTABLE_HIT, 1);
             bool found = ctx.state == MEM_GET_FOUND;
             if (gc->num_operands > 0)
-                return finish_merge(db, gc, found ? &ctx.value : NULL, out, err);
+                return finish_merge(rv->cfd, gc, found ? &ctx.value : NULL, out, err);
             if (!found)
                 return SHALE_NOT_FOUND;
             shale_buf_clear(out);
@@ -260,7 +261,7 @@ static int get_in_view(shale_db *db, const shale_read_options *ro, read_view *rv
     if (rc == SHALE_OK && !done) {
         if (gc.num_operands > 0) {
             slice base = shale_buf_slice(out);
-            rc = finish_merge(db, &gc, state == 1 ? &base : NULL, out, err);
+            rc = finish_merge(rv->cfd, &gc, state == 1 ? &base : NULL, out, err);
         } else if (state != 1) {
             rc = SHALE_NOT_FOUND;
         }
@@ -269,14 +270,15 @@ static int get_in_view(shale_db *db, const shale_read_options *ro, read_view *rv
     return rc;
 }
 
-int db_get_at_seq(shale_db *db, uint64_t seq, slice user_key, shale_buf *out, shale_err *err)
+int db_get_at_seq(shale_db *db, db_cf *cfd, uint64_t seq, slice user_key, shale_buf *out,
+                  shale_err *err)
 {
     shale_snapshot snap = {.seq = seq};
     shale_read_options ro;
     read_options_init(&ro);
     ro.snapshot = &snap;
     read_view rv;
-    db_view_acquire(db, &ro, &rv);
+    db_view_acquire(db, cfd, &ro, &rv);
     int rc = get_in_view(db, &ro, &rv, user_key, out, err);
     db_view_release(&rv);
     return rc;
@@ -285,11 +287,17 @@ int db_get_at_seq(shale_db *db, uint64_t seq, slice user_key, shale_buf *out, sh
 int shale_get(shale_db *db, const shale_read_options *ro, const char *key, size_t klen,
               char **val, size_t *vlen, shale_err *err)
 {
+    return shale_get_cf(db, ro, NULL, key, klen, val, vlen, err);
+}
+
+int shale_get_cf(shale_db *db, const shale_read_options *ro, shale_cf *cf, const char *key,
+                 size_t klen, char **val, size_t *vlen, shale_err *err)
+{
     uint64_t t0 = db_timer(db);
     *val = NULL;
     *vlen = 0;
     read_view rv;
-    db_view_acquire(db, ro, &rv);
+    db_view_acquire(db, db_cf_of(db, cf), ro, &rv);
     shale_buf out = SHALE_BUF_INIT;
     int rc = get_in_view(db, ro, &rv, slice_make(key, klen), &out, err);
     db_view_release(&rv);
@@ -311,19 +319,47 @@ int shale_get(shale_db *db, const shale_read_options *ro, const char *key, size_
     return rc;
 }
 
-int shale_multi_get(shale_db *db, const shale_read_options *ro, size_t n,
-                    const char *const *keys, const size_t *klens, char **vals, size_t *vlens,
-                    int *codes, shale_err *err)
+/* The view of a multi_get key's family: one per family, acquired at one
+ * sequence number so the whole call reads one consistent state. */
+static read_view *view_for(shale_db *db, db_cf *cfd, const shale_read_options *ro,
+                           read_view *views, size_t *n_views)
 {
-    read_view rv;
-    db_view_acquire(db, ro, &rv);
+    for (size_t i = 0; i < *n_views; i++)
+        if (views[i].cfd == cfd)
+            return &views[i];
+    read_view *rv = &views[(*n_views)++];
+    db_view_acquire(db, cfd, ro, rv);
+    return rv;
+}
+
+int shale_multi_get_cf(shale_db *db, const shale_read_options *ro, shale_cf *const *cfs,
+                       size_t n, const char *const *keys, const size_t *klens, char **vals,
+                       size_t *vlens, int *codes, shale_err *err)
+{
+    shale_snapshot snap;
+    shale_read_options fixed;
+    if (ro == NULL || ro->snapshot == NULL) {   /* pin one sequence for every family */
+        if (ro != NULL)
+            fixed = *ro;
+        else
+            read_options_init(&fixed);
+        snap.seq = vset_last_sequence(db->vs);
+        fixed.snapshot = &snap;
+        ro = &fixed;
+    }
+    read_view *views = calloc(n > 0 ? n : 1, sizeof *views);
+    if (views == NULL)
+        return SHALE_NOMEM(err);
+    size_t n_views = 0;
     shale_buf out = SHALE_BUF_INIT;
     uint64_t found = 0, bytes = 0;
     for (size_t i = 0; i < n; i++) {
         shale_err e = {0};
         vals[i] = NULL;
         vlens[i] = 0;
-        codes[i] = get_in_view(db, ro, &rv, slice_make(keys[i], klens[i]), &out, &e);
+        db_cf *cfd = db_cf_of(db, cfs != NULL ? cfs[i] : NULL);
+        read_view *rv = view_for(db, cfd, ro, views, &n_views);
+        codes[i] = get_in_view(db, ro, rv, slice_make(keys[i], klens[i]), &out, &e);
         if (codes[i] == SHALE_OK) {
             bytes += out.len;
             found++;
@@ -340,12 +376,21 @@ int shale_multi_get(shale_db *db, const shale_read_options *ro, size_t n,
         }
     }
     shale_buf_deinit(&out);
-    db_view_release(&rv);
+    for (size_t i = 0; i < n_views; i++)
+        db_view_release(&views[i]);
+    free(views);
     stats_add(db->stats, TICKER_NUMBER_MULTIGET_CALLS, 1);
     stats_add(db->stats, TICKER_NUMBER_MULTIGET_KEYS_READ, n);
     stats_add(db->stats, TICKER_NUMBER_MULTIGET_KEYS_FOUND, found);
     stats_add(db->stats, TICKER_NUMBER_MULTIGET_BYTES_READ, bytes);
     return SHALE_OK;
+}
+
+int shale_multi_get(shale_db *db, const shale_read_options *ro, size_t n,
+                    const char *const *keys, const size_t *klens, char **vals, size_t *vlens,
+                    int *codes, shale_err *err)
+{
+    return shale_multi_get_cf(db, ro, NULL, n, keys, klens, vals, vlens, codes, err);
 }
 
 /* --- snapshots ------------------------------------------------------------ */

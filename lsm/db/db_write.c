@@ -29,9 +29,9 @@
 #define MAX_GROUP_BYTES (1u << 20)
 
 typedef struct mem_inserter {
-    memtable *mem;
+    shale_db *db;
+    uint64_t recovery_log;   /* > 0: replaying this WAL at open */
     uint64_t keys, bytes;
-    shale_db *db;   /* NULL in recovery: no max_successive_merges */
 } mem_inserter;
 
 /* max_successive_merges (RocksDB's MemTableInserter::MergeCF): when the
@@ -41,24 +41,24 @@ typedef struct mem_inserter {
  * read that finds nothing or fails, or a failed merge, stores the operand
  * as usual.  *done: the Put was stored (or failed with the code
  * returned). */
-static int merge_as_put(mem_inserter *ins, uint64_t seq, slice key, slice operand, bool *done,
-                        shale_err *err)
+static int merge_as_put(mem_inserter *ins, db_cf *cfd, uint64_t seq, slice key, slice operand,
+                        bool *done, shale_err *err)
 {
     shale_db *db = ins->db;
     *done = false;
     mem_get_ctx ctx;
     mem_get_ctx_init(&ctx, NULL);
-    if (mem_get(ins->mem, key, seq - 1, &ctx, NULL) != SHALE_OK ||
-        ctx.num_operands < db->opts.max_successive_merges)
+    if (mem_get(cfd->mem, key, seq - 1, &ctx, NULL) != SHALE_OK ||
+        ctx.num_operands < cfd->opts.max_successive_merges)
         return SHALE_OK;
     shale_buf cur = SHALE_BUF_INIT, res = SHALE_BUF_INIT;
     int rc = SHALE_OK;
-    if (db_get_at_seq(db, seq - 1, key, &cur, NULL) == SHALE_OK) {
+    if (db_get_at_seq(db, cfd, seq - 1, key, &cur, NULL) == SHALE_OK) {
         slice existing = shale_buf_slice(&cur);
-        if (merge_full(db->opts.merge_operator, key, &existing, &operand, 1, &res, NULL) ==
+        if (merge_full(cfd->opts.merge_operator, key, &existing, &operand, 1, &res, NULL) ==
             SHALE_OK) {
             *done = true;
-            rc = mem_add(ins->mem, seq, VT_VALUE, key, shale_buf_slice(&res), err);
+            rc = mem_add(cfd->mem, seq, VT_VALUE, key, shale_buf_slice(&res), err);
         }
     }
     shale_buf_deinit(&cur);
@@ -70,35 +70,57 @@ static int insert_record(void *arg, uint64_t seq, uint32_t cf, int type, slice k
                          shale_err *err)
 {
     mem_inserter *ins = arg;
-    if (cf != 0)
-        return SHALE_INVALID(err, "column family %u does not exist", cf);
+    db_cf *cfd = cf == 0 ? ins->db->default_cf : db_cf_find(ins->db, cf);
+    if (cfd == NULL) {
+        if (ins->recovery_log > 0)
+            return SHALE_OK;   /* a family dropped since: nothing to restore */
+        return SHALE_INVALID(err, "Invalid column family specified in write batch");
+    }
+    if (ins->recovery_log > 0 && ins->recovery_log < cfd->vcf->log_number)
+        return SHALE_OK;       /* already flushed: the family's log number is past this WAL */
     if (type != VT_VALUE && type != VT_DELETION && type != VT_SINGLE_DELETION &&
         type != VT_MERGE && type != VT_RANGE_DELETION)
         return SHALE_UNSUPPORTED(err, "write batch entry type 0x%02x", type);
     ins->keys++;
     ins->bytes += key.len + value.len;
-    if (type == VT_MERGE && ins->db != NULL && ins->db->opts.max_successive_merges > 0 &&
-        ins->db->opts.merge_operator != NULL && seq > 0) {
+    if (type == VT_MERGE && ins->recovery_log == 0 && cfd->opts.max_successive_merges > 0 &&
+        cfd->opts.merge_operator != NULL && seq > 0) {
         bool done = false;
-        int rc = merge_as_put(ins, seq, key, value, &done, err);
+        int rc = merge_as_put(ins, cfd, seq, key, value, &done, err);
         if (done || rc != SHALE_OK)
             return rc;
     }
-    return mem_add(ins->mem, seq, type, key, value, err);
+    return mem_add(cfd->mem, seq, type, key, value, err);
 }
 
-static int apply_batch(shale_db *db, memtable *mem, slice rep, uint64_t *keys, shale_err *err)
+int db_apply_batch(shale_db *db, slice rep, uint64_t recovery_log, uint64_t *keys,
+                   shale_err *err)
 {
-    mem_inserter ins = {mem, 0, 0, db};
+    mem_inserter ins = {db, recovery_log, 0, 0};
     wb_handler h = {.record = insert_record};
     int rc = wb_iterate(rep, &h, &ins, err);
     *keys = ins.keys;
     return rc;
 }
 
-int db_apply_batch(memtable *mem, slice rep, uint64_t *keys, shale_err *err)
+static int check_record_cf(void *arg, uint64_t seq, uint32_t cf, int type, slice key,
+                           slice value, shale_err *err)
 {
-    return apply_batch(NULL, mem, rep, keys, err);
+    shale_db *db = arg;
+    if (cf != 0 && db_cf_find(db, cf) == NULL)
+        return SHALE_INVALID(err, "Invalid column family specified in write batch");
+    return SHALE_OK;
+}
+
+/* Every record names a live family: checked before the WAL write, so a
+ * refused batch leaves no trace.  Only databases that ever had a second
+ * family pay for the pass.  REQUIRES: mu held. */
+static int check_batch_cfs(shale_db *db, const write_batch *b, shale_err *err)
+{
+    if (atomic_load_explicit(&db->max_cf_id, memory_order_relaxed) == 0)
+        return SHALE_OK;   /* handles exist only for families that were created */
+    wb_handler h = {.record = check_record_cf};
+    return wb_iterate(wb_data(b), &h, db, err);
 }
 
 static void record_stall_locked(shale_db *db, uint64_t micros) SHALE_REQUIRES(db->mu.lock)
@@ -109,22 +131,50 @@ static void record_stall_locked(shale_db *db, uint64_t micros) SHALE_REQUIRES(db
     stats_record(db->stats, HIST_WRITE_STALL, micros);
 }
 
-/* Slows or stops writes as RocksDB does: a 1 ms delay per write while L0
- * has level0_slowdown_writes_trigger files, a wait while it has
- * level0_stop_writes_trigger or too many memtables wait for flush.
- * REQUIRES: mu held; may drop it. */
-static int make_room_locked(shale_db *db, bool force, shale_err *err) SHALE_REQUIRES(db->mu.lock)
+/* A family whose memtable is full (at its write_buffer_size), or NULL. */
+static db_cf *full_family_locked(shale_db *db) SHALE_REQUIRES(db->mu.lock)
 {
-    bool allow_delay = !force;
+    for (size_t i = 0; i < db->mu.n_cfs; i++) {
+        db_cf *c = db->mu.cfs[i];
+        if (mem_approximate_memory_usage(c->mem) >= c->opts.write_buffer_size)
+            return c;
+    }
+    return NULL;
+}
+
+/* The largest L0 file count over the live families. */
+static int max_l0_files_locked(shale_db *db, bool *auto_compactions) SHALE_REQUIRES(db->mu.lock)
+{
+    int l0 = 0;
+    *auto_compactions = false;
+    for (size_t i = 0; i < db->mu.n_cfs; i++) {
+        db_cf *c = db->mu.cfs[i];
+        if (c->opts.disable_auto_compactions)
+            continue;
+        *auto_compactions = true;
+        int n = c->vcf->current->l0_delay_trigger_count;   /* universal: sorted runs */
+        if (n > l0)
+            l0 = n;
+    }
+    return l0;
+}
+
+/* Slows or stops writes as RocksDB does: a 1 ms delay per write while L0
+ * of a family has level0_slowdown_writes_trigger files, a wait while it
+ * has level0_stop_writes_trigger or too many memtables wait for flush.
+ * Triggers are the default family's options (shale applies them to the
+ * worst family).  REQUIRES: mu held; may drop it. */
+static int make_room_locked(shale_db *db, shale_err *err) SHALE_REQUIRES(db->mu.lock)
+{
+    bool allow_delay = true;
     for (;;) {
         if (db->mu.bg_err.code != SHALE_OK)
             return shale_err_copy(err, &db->mu.bg_err);
         if (db->mu.shutting_down)
             return SHALE_ERR(err, SHALE_SHUTDOWN, "database is closing");
-        version *v = vset_current(db->vs);
-        int l0 = (int)version_num_files(v, 0);
-        if (allow_delay && l0 >= db->opts.level0_slowdown_writes_trigger &&
-            !db->opts.disable_auto_compactions) {
+        bool auto_c = false;
+        int l0 = max_l0_files_locked(db, &auto_c);
+        if (allow_delay && auto_c && l0 >= db->opts.level0_slowdown_writes_trigger) {
             uint64_t t0 = db->env->ops->now_micros(db->env);
             db->mu.write_delayed = true;
             shale_mutex_unlock(&db->mu.lock);
@@ -135,12 +185,12 @@ static int make_room_locked(shale_db *db, bool force, shale_err *err) SHALE_REQU
             continue;
         }
         db->mu.write_delayed = false;
-        if (!force && mem_approximate_memory_usage(db->mu.mem) < db->opts.write_buffer_size)
+        db_cf *c = full_family_locked(db);
+        if (c == NULL)
             return SHALE_OK;
-        bool too_many_imm = db->mu.n_imm >= db->opts.max_write_buffer_number - 1 ||
-                            db->mu.n_imm >= DB_MAX_IMM;
-        bool l0_stop = l0 >= db->opts.level0_stop_writes_trigger &&
-                       !db->opts.disable_auto_compactions;
+        bool too_many_imm = c->n_imm >= c->opts.max_write_buffer_number - 1 ||
+                            c->n_imm >= DB_MAX_IMM;
+        bool l0_stop = auto_c && l0 >= db->opts.level0_stop_writes_trigger;
         if (too_many_imm || l0_stop) {
             uint64_t t0 = db->env->ops->now_micros(db->env);
             db->mu.write_stopped = true;
@@ -150,14 +200,13 @@ static int make_room_locked(shale_db *db, bool force, shale_err *err) SHALE_REQU
             record_stall_locked(db, db->env->ops->now_micros(db->env) - t0);
             continue;
         }
-        int rc = db_switch_memtable_locked(db, err);
+        int rc = db_switch_memtable_locked(db, c, err);
         if (rc != SHALE_OK)
             return rc;
-        force = false;
     }
 }
 
-int db_switch_memtable_locked(shale_db *db, shale_err *err)
+int db_switch_memtable_locked(shale_db *db, db_cf *cfd, shale_err *err)
 {
     shale_mutex_assert_held(&db->mu.lock);
     memtable *fresh = NULL;
@@ -203,11 +252,12 @@ int db_switch_memtable_locked(shale_db *db, shale_err *err)
     shale_file_close(db->mu.logfile, NULL);
     db->mu.log = lw;
     db->mu.logfile = f;
-    db->mu.imm[db->mu.n_imm].mem = db->mu.mem;
-    db->mu.imm[db->mu.n_imm].log_number = db->mu.mem_log_number;
-    db->mu.n_imm++;
-    db->mu.mem = fresh;
-    db->mu.mem_log_number = number;
+    db->mu.log_number = number;
+    cfd->imm[cfd->n_imm].mem = cfd->mem;
+    cfd->imm[cfd->n_imm].log_number = cfd->mem_log_number;
+    cfd->n_imm++;
+    cfd->mem = fresh;
+    cfd->mem_log_number = number;
     db_maybe_schedule_locked(db);
     return SHALE_OK;
 }
@@ -239,8 +289,8 @@ static db_writer *build_group_locked(shale_db *db, db_writer *leader, write_batc
     return last;
 }
 
-/* WAL append (and sync), then the memtable.  Runs without mu. */
-static int commit_group(shale_db *db, log_writer *lw, memtable *mem, write_batch *group, bool sync,
+/* WAL append (and sync), then the memtables.  Runs without mu. */
+static int commit_group(shale_db *db, log_writer *lw, write_batch *group, bool sync,
                         bool disable_wal, bool *wal_failed, shale_err *err)
 {
     *wal_failed = false;
@@ -261,7 +311,7 @@ static int commit_group(shale_db *db, log_writer *lw, memtable *mem, write_batch
         stats_add(db->stats, TICKER_WAL_FILE_BYTES, rep.len);
     }
     uint64_t keys = 0;
-    int rc = apply_batch(db, mem, rep, &keys, err);
+    int rc = db_apply_batch(db, rep, 0, &keys, err);
     stats_add(db->stats, TICKER_NUMBER_KEYS_WRITTEN, keys);
     stats_add(db->stats, TICKER_BYTES_WRITTEN, rep.len);
     return rc;
@@ -298,8 +348,13 @@ int db_write_batch(shale_db *db, const shale_write_options *wo, write_batch *b, 
     }
     uint64_t t0 = db_timer(db);
     db_writer w = {.batch = b, .sync = wo->sync, .disable_wal = wo->disable_wal};
-    shale_cond_init(&w.cv);
     shale_mutex_lock(&db->mu.lock);
+    int crc = check_batch_cfs(db, b, err);   /* under mu: the family list is stable */
+    if (crc != SHALE_OK) {
+        shale_mutex_unlock(&db->mu.lock);
+        return crc;
+    }
+    shale_cond_init(&w.cv);
     if (db->mu.writers_tail != NULL)
         db->mu.writers_tail->next = &w;
     else
@@ -314,7 +369,7 @@ int db_write_batch(shale_db *db, const shale_write_options *wo, write_batch *b, 
         return shale_err_copy(err, &w.err) == SHALE_OK ? w.status : w.status;
     }
     shale_err e = {0};
-    int rc = make_room_locked(db, false, &e);
+    int rc = make_room_locked(db, &e);
     db_writer *last = &w;
     if (rc == SHALE_OK && wb_count(b) > 0) {
         write_batch *group = NULL;
@@ -324,10 +379,9 @@ int db_write_batch(shale_db *db, const shale_write_options *wo, write_batch *b, 
         wb_set_sequence(group, seq);
         uint32_t count = wb_count(group);
         log_writer *lw = db->mu.log;
-        memtable *mem = db->mu.mem;
         bool wal_failed = false;
         shale_mutex_unlock(&db->mu.lock);
-        rc = commit_group(db, lw, mem, group, sync, wo->disable_wal, &wal_failed, &e);
+        rc = commit_group(db, lw, group, sync, wo->disable_wal, &wal_failed, &e);
         shale_mutex_lock(&db->mu.lock);
         if (wal_failed)
             db_set_bg_error_locked(db, &e);
@@ -379,6 +433,8 @@ void db_exit_write_exclusive_locked(shale_db *db, db_writer *w)
 
 /* --- public batch and write API ------------------------------------------ */
 
+static uint32_t cf_id(shale_cf *cf) { return cf != NULL ? cf->cfd->id : 0; }
+
 struct shale_write_batch {
     write_batch wb;
 };
@@ -401,33 +457,64 @@ void shale_write_batch_free(shale_write_batch *b)
     free(b);
 }
 
+int shale_write_batch_put_cf(shale_write_batch *b, shale_cf *cf, const char *key, size_t klen,
+                             const char *val, size_t vlen, shale_err *err)
+{
+    return wb_put(&b->wb, cf_id(cf), slice_make(key, klen), slice_make(val, vlen), err);
+}
+
+int shale_write_batch_delete_cf(shale_write_batch *b, shale_cf *cf, const char *key, size_t klen,
+                                shale_err *err)
+{
+    return wb_delete(&b->wb, cf_id(cf), slice_make(key, klen), err);
+}
+
+int shale_write_batch_single_delete_cf(shale_write_batch *b, shale_cf *cf, const char *key,
+                                       size_t klen, shale_err *err)
+{
+    return wb_single_delete(&b->wb, cf_id(cf), slice_make(key, klen), err);
+}
+
+int shale_write_batch_delete_range_cf(shale_write_batch *b, shale_cf *cf, const char *begin,
+                                      size_t blen, const char *end, size_t elen, shale_err *err)
+{
+    return wb_delete_range(&b->wb, cf_id(cf), slice_make(begin, blen), slice_make(end, elen),
+                           err);
+}
+
+int shale_write_batch_merge_cf(shale_write_batch *b, shale_cf *cf, const char *key, size_t klen,
+                               const char *val, size_t vlen, shale_err *err)
+{
+    return wb_merge(&b->wb, cf_id(cf), slice_make(key, klen), slice_make(val, vlen), err);
+}
+
 int shale_write_batch_put(shale_write_batch *b, const char *key, size_t klen, const char *val,
                           size_t vlen, shale_err *err)
 {
-    return wb_put(&b->wb, 0, slice_make(key, klen), slice_make(val, vlen), err);
+    return shale_write_batch_put_cf(b, NULL, key, klen, val, vlen, err);
 }
 
 int shale_write_batch_delete(shale_write_batch *b, const char *key, size_t klen, shale_err *err)
 {
-    return wb_delete(&b->wb, 0, slice_make(key, klen), err);
+    return shale_write_batch_delete_cf(b, NULL, key, klen, err);
 }
 
 int shale_write_batch_single_delete(shale_write_batch *b, const char *key, size_t klen,
                                     shale_err *err)
 {
-    return wb_single_delete(&b->wb, 0, slice_make(key, klen), err);
+    return shale_write_batch_single_delete_cf(b, NULL, key, klen, err);
 }
 
 int shale_write_batch_delete_range(shale_write_batch *b, const char *begin, size_t blen,
                                    const char *end, size_t elen, shale_err *err)
 {
-    return wb_delete_range(&b->wb, 0, slice_make(begin, blen), slice_make(end, elen), err);
+    return shale_write_batch_delete_range_cf(b, NULL, begin, blen, end, elen, err);
 }
 
 int shale_write_batch_merge(shale_write_batch *b, const char *key, size_t klen, const char *val,
                             size_t vlen, shale_err *err)
 {
-    return wb_merge(&b->wb, 0, slice_make(key, klen), slice_make(val, vlen), err);
+    return shale_write_batch_merge_cf(b, NULL, key, klen, val, vlen, err);
 }
 
 void shale_write_batch_clear(shale_write_batch *b) { wb_clear(&b->wb); }
@@ -473,51 +560,88 @@ int shale_write(shale_db *db, const shale_write_options *wo, shale_write_batch *
     return db_write_batch(db, wo, &batch->wb, err);
 }
 
-/* A one-record batch on the stack-free path: the common put/delete calls. */
-static int write_one(shale_db *db, const shale_write_options *wo, int type, slice key, slice val,
-                     shale_err *err)
+/* A one-record batch: the common put/delete calls. */
+static int write_one(shale_db *db, const shale_write_options *wo, uint32_t cf, int type,
+                     slice key, slice val, shale_err *err)
 {
     write_batch b;
     int rc = wb_init(&b, err);
     if (rc != SHALE_OK)
         return rc;
     if (type == VT_VALUE)
-        rc = wb_put(&b, 0, key, val, err);
+        rc = wb_put(&b, cf, key, val, err);
     else if (type == VT_MERGE)
-        rc = wb_merge(&b, 0, key, val, err);
+        rc = wb_merge(&b, cf, key, val, err);
     else if (type == VT_DELETION)
-        rc = wb_delete(&b, 0, key, err);
+        rc = wb_delete(&b, cf, key, err);
+    else if (type == VT_RANGE_DELETION)
+        rc = wb_delete_range(&b, cf, key, val, err);
     else
-        rc = wb_single_delete(&b, 0, key, err);
+        rc = wb_single_delete(&b, cf, key, err);
     if (rc == SHALE_OK)
         rc = db_write_batch(db, wo, &b, err);
     wb_deinit(&b);
     return rc;
 }
 
+int shale_put_cf(shale_db *db, const shale_write_options *wo, shale_cf *cf, const char *key,
+                 size_t klen, const char *val, size_t vlen, shale_err *err)
+{
+    return write_one(db, wo, cf_id(cf), VT_VALUE, slice_make(key, klen), slice_make(val, vlen),
+                     err);
+}
+
+int shale_delete_cf(shale_db *db, const shale_write_options *wo, shale_cf *cf, const char *key,
+                    size_t klen, shale_err *err)
+{
+    return write_one(db, wo, cf_id(cf), VT_DELETION, slice_make(key, klen), slice_make(NULL, 0),
+                     err);
+}
+
+int shale_single_delete_cf(shale_db *db, const shale_write_options *wo, shale_cf *cf,
+                           const char *key, size_t klen, shale_err *err)
+{
+    return write_one(db, wo, cf_id(cf), VT_SINGLE_DELETION, slice_make(key, klen),
+                     slice_make(NULL, 0), err);
+}
+
+int shale_delete_range_cf(shale_db *db, const shale_write_options *wo, shale_cf *cf,
+                          const char *begin, size_t blen, const char *end, size_t elen,
+                          shale_err *err)
+{
+    return write_one(db, wo, cf_id(cf), VT_RANGE_DELETION, slice_make(begin, blen),
+                     slice_make(end, elen), err);
+}
+
+int shale_merge_cf(shale_db *db, const shale_write_options *wo, shale_cf *cf, const char *key,
+                   size_t klen, const char *val, size_t vlen, shale_err *err)
+{
+    if (db_cf_of(db, cf)->opts.merge_operator == NULL)   /* RocksDB's DB::Merge text */
+        return SHALE_UNSUPPORTED(err, "Provide a merge_operator when opening DB");
+    return write_one(db, wo, cf_id(cf), VT_MERGE, slice_make(key, klen), slice_make(val, vlen),
+                     err);
+}
+
 int shale_put(shale_db *db, const shale_write_options *wo, const char *key, size_t klen,
               const char *val, size_t vlen, shale_err *err)
 {
-    return write_one(db, wo, VT_VALUE, slice_make(key, klen), slice_make(val, vlen), err);
+    return shale_put_cf(db, wo, NULL, key, klen, val, vlen, err);
 }
 
 int shale_delete(shale_db *db, const shale_write_options *wo, const char *key, size_t klen,
                  shale_err *err)
 {
-    return write_one(db, wo, VT_DELETION, slice_make(key, klen), slice_make(NULL, 0), err);
+    return shale_delete_cf(db, wo, NULL, key, klen, err);
 }
 
 int shale_single_delete(shale_db *db, const shale_write_options *wo, const char *key, size_t klen,
                         shale_err *err)
 {
-    return write_one(db, wo, VT_SINGLE_DELETION, slice_make(key, klen), slice_make(NULL, 0),
-                     err);
+    return shale_single_delete_cf(db, wo, NULL, key, klen, err);
 }
 
 int shale_merge(shale_db *db, const shale_write_options *wo, const char *key, size_t klen,
                 const char *val, size_t vlen, shale_err *err)
 {
-    if (db->opts.merge_operator == NULL)   /* RocksDB's DB::Merge text */
-        return SHALE_UNSUPPORTED(err, "Provide a merge_operator when opening DB");
-    return write_one(db, wo, VT_MERGE, slice_make(key, klen), slice_make(val, vlen), err);
+    return shale_merge_cf(db, wo, NULL, key, klen, val, vlen, err);
 }

@@ -35,6 +35,7 @@ void options_init(shale_options *o)
     o->info_log_level = SHALE_LOG_INFO;
     o->max_manifest_file_size = UINT64_C(1) << 30;
     o->delayed_write_rate = 16u << 20;
+    compaction_style_options_init(&o->cstyle);
 }
 
 void options_copy(shale_options *dst, const shale_options *src)
@@ -46,6 +47,8 @@ void options_copy(shale_options *dst, const shale_options *src)
         stats_ref(dst->stats);
     if (dst->merge_operator != NULL)
         merge_op_ref(dst->merge_operator);
+    if (dst->compaction_filter_factory != NULL)
+        cfilter_factory_ref(dst->compaction_filter_factory);
 }
 
 void options_deinit(shale_options *o)
@@ -55,6 +58,8 @@ void options_deinit(shale_options *o)
     bc_unref(o->bcache);
     stats_unref(o->stats);
     merge_op_unref(o->merge_operator);
+    cfilter_factory_unref(o->compaction_filter_factory);
+    o->compaction_filter_factory = NULL;
     o->bcache = NULL;
     o->stats = NULL;
     o->merge_operator = NULL;
@@ -66,6 +71,12 @@ int options_check(const shale_options *o, shale_err *err)
         return SHALE_INVALID(err, "write_buffer_size must be at least 64 KiB");
     if (o->max_write_buffer_number < 2)
         return SHALE_INVALID(err, "max_write_buffer_number must be at least 2");
+    if (o->cstyle.style < 0 || o->cstyle.style > 2)
+        return SHALE_INVALID(err, "compaction_style must be 0 (level), 1 (universal) or 2 (FIFO)");
+    if (o->cstyle.universal.stop_style < 0 || o->cstyle.universal.stop_style > 1)
+        return SHALE_INVALID(err, "universal stop_style must be 0 or 1");
+    if (o->cstyle.universal.min_merge_width < 2)
+        return SHALE_INVALID(err, "universal min_merge_width must be at least 2");
     if (o->num_levels < 1 || o->num_levels > MAX_LEVELS)
         return SHALE_INVALID(err, "num_levels must be 1..%d", MAX_LEVELS);
     if (o->level0_file_num_compaction_trigger < 1)
@@ -177,6 +188,26 @@ void shale_options_set_merge_operator(shale_options *o, shale_merge_operator *op
 void shale_options_set_max_successive_merges(shale_options *o, size_t v)
 {
     o->max_successive_merges = v;
+}
+
+void shale_options_set_compaction_filter(shale_options *o, shale_compaction_filter *filter)
+{
+    o->compaction_filter = filter;
+}
+
+/* Takes over the caller's reference, as for merge operators. */
+void shale_options_set_compaction_filter_factory(shale_options *o,
+                                                 shale_compaction_filter_factory *factory)
+{
+    if (factory == o->compaction_filter_factory)
+        return;
+    cfilter_factory_unref(o->compaction_filter_factory);
+    o->compaction_filter_factory = factory;
+}
+
+void shale_options_set_create_missing_column_families(shale_options *o, bool v)
+{
+    o->create_missing_column_families = v;
 }
 
 void read_options_init(shale_read_options *o)

@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 #include "lsm/cache/block_cache.h"
+#include "lsm/compaction/compaction_filter.h"
+#include "lsm/compaction/compaction_style.h"
 #include "lsm/db/merge.h"
 #include "lsm/table/sst_builder.h"
 #include "shale/db.h"
@@ -45,6 +47,10 @@ struct shale_options {
     uint64_t delayed_write_rate;            /* bytes/s while slowed down */
     shale_merge_operator *merge_operator;   /* referenced; NULL: none */
     size_t max_successive_merges;           /* 0: off */
+    shale_compaction_filter *compaction_filter;           /* borrowed; NULL: none */
+    shale_compaction_filter_factory *compaction_filter_factory;  /* referenced */
+    bool create_missing_column_families;
+    compaction_style_options cstyle;        /* compaction_style, universal, fifo, ttl */
 };
 
 struct shale_read_options {

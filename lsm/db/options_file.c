@@ -40,6 +40,7 @@ enum field {
     F_LEVEL0_STOP_WRITES_TRIGGER, F_MAX_BYTES_FOR_LEVEL_BASE, F_MAX_BYTES_FOR_LEVEL_MULTIPLIER,
     F_TARGET_FILE_SIZE_BASE, F_TARGET_FILE_SIZE_MULTIPLIER, F_NUM_LEVELS, F_COMPRESSION,
     F_COMPRESSION_PER_LEVEL, F_DISABLE_AUTO_COMPACTIONS, F_MERGE_OPERATOR,
+    F_COMPACTION_OPTIONS_FIFO, F_COMPACTION_OPTIONS_UNIVERSAL, F_TTL, F_COMPACTION_STYLE,
     F_MAX_SUCCESSIVE_MERGES,
     /* TableOptions/BlockBasedTable */
     F_BLOCK_SIZE, F_BLOCK_RESTART_INTERVAL, F_INDEX_BLOCK_RESTART_INTERVAL, F_FORMAT_VERSION,
@@ -180,20 +181,16 @@ static const ini_line cf_section[] = {
     FX("memtable_whole_key_filtering", "false"),
     SH("max_bytes_for_level_base", F_MAX_BYTES_FOR_LEVEL_BASE),
     FX("last_level_temperature", "kUnknown"),
-    FX("compaction_options_fifo",
-       "{allow_compaction=false;age_for_warm=0;max_table_files_size=1073741824;}"),
+    SH("compaction_options_fifo", F_COMPACTION_OPTIONS_FIFO),
     SH("max_bytes_for_level_multiplier", F_MAX_BYTES_FOR_LEVEL_MULTIPLIER),
     SH("compression_per_level", F_COMPRESSION_PER_LEVEL),
     FX("max_bytes_for_level_multiplier_additional", "1:1:1:1:1:1:1"),
     FX("max_sequential_skip_in_iterations", "8"),
     FX("prepopulate_blob_cache", "kDisable"),
     SH("compression", F_COMPRESSION),
-    FX("compaction_options_universal",
-       "{incremental=false;compression_size_percent=-1;allow_trivial_move=false;"
-       "max_size_amplification_percent=200;max_merge_width=4294967295;"
-       "stop_style=kCompactionStopStyleTotalSize;min_merge_width=2;size_ratio=1;}"),
+    SH("compaction_options_universal", F_COMPACTION_OPTIONS_UNIVERSAL),
     FX("blob_garbage_collection_age_cutoff", "0.250000"),
-    FX("ttl", "2592000"),
+    SH("ttl", F_TTL),
     FX("periodic_compaction_seconds", "0"),
     FX("sample_for_compression", "0"),
     FX("blob_file_size", "268435456"),
@@ -212,7 +209,7 @@ static const ini_line cf_section[] = {
     FX("max_write_buffer_number_to_maintain", "0"),
     FX("optimize_filters_for_hits", "false"),
     FX("level_compaction_dynamic_level_bytes", "false"),
-    FX("compaction_style", "kCompactionStyleLevel"),
+    SH("compaction_style", F_COMPACTION_STYLE),
     FX("compaction_filter", "nullptr"),
     FX("inplace_update_support", "false"),
     SH("merge_operator", F_MERGE_OPERATOR),
@@ -373,6 +370,36 @@ static void cf_value(shale_buf *b, const shale_options *o, int field)
                                     : "nullptr");
         break;
     case F_MAX_SUCCESSIVE_MERGES: shale_buf_printf(b, "%zu", o->max_successive_merges); break;
+    case F_COMPACTION_STYLE: {
+        static const char *const styles[] = {"kCompactionStyleLevel",
+                                             "kCompactionStyleUniversal",
+                                             "kCompactionStyleFIFO"};
+        int st = o->cstyle.style;
+        shale_buf_append_str(b, st >= 0 && st <= 2 ? styles[st] : styles[0]);
+        break;
+    }
+    case F_COMPACTION_OPTIONS_FIFO:
+        shale_buf_printf(b, "{allow_compaction=%s;age_for_warm=0;max_table_files_size=%" PRIu64
+                            ";}",
+                         bool_str(o->cstyle.fifo.allow_compaction),
+                         o->cstyle.fifo.max_table_files_size);
+        break;
+    case F_COMPACTION_OPTIONS_UNIVERSAL: {
+        const universal_options *u = &o->cstyle.universal;
+        shale_buf_printf(b,
+                         "{incremental=false;compression_size_percent=%d;allow_trivial_move=%s;"
+                         "max_size_amplification_percent=%u;max_merge_width=%u;stop_style=%s;"
+                         "min_merge_width=%u;size_ratio=%u;}",
+                         u->compression_size_percent, bool_str(u->allow_trivial_move),
+                         u->max_size_amplification_percent, u->max_merge_width,
+                         u->stop_style == 0 ? "kCompactionStopStyleSimilarSize"
+                                            : "kCompactionStopStyleTotalSize",
+                         u->min_merge_width, u->size_ratio);
+        break;
+    }
+    case F_TTL:   /* RocksDB's sanitized default: 30 days */
+        shale_buf_printf(b, "%" PRIu64, o->cstyle.ttl != 0 ? o->cstyle.ttl : UINT64_C(2592000));
+        break;
     default: break;
     }
 }
@@ -423,6 +450,14 @@ static void encode_section(shale_buf *b, const char *header, const ini_line *row
 
 int options_file_encode(const shale_options *o, shale_buf *out, shale_err *err)
 {
+    const char *name = "default";
+    return options_file_encode_cfs(o, &name, &o, 1, out, err);
+}
+
+int options_file_encode_cfs(const shale_options *o, const char *const *names,
+                            const shale_options *const *cf_opts, size_t n, shale_buf *out,
+                            shale_err *err)
+{
     shale_buf_append_str(out,
                          "# This is a RocksDB option file.\n"
                          "#\n"
@@ -435,9 +470,17 @@ int options_file_encode(const shale_options *o, shale_buf *out, shale_err *err)
                          "  options_file_version=1.1\n"
                          "\n");
     encode_section(out, "[DBOptions]\n", db_section, NROWS(db_section), o);
-    encode_section(out, "\n[CFOptions \"default\"]\n", cf_section, NROWS(cf_section), o);
-    encode_section(out, "[TableOptions/BlockBasedTable \"default\"]\n", table_section,
-                   NROWS(table_section), o);
+    for (size_t i = 0; i < n; i++) {
+        shale_buf head = SHALE_BUF_INIT;
+        shale_buf_printf(&head, "\n[CFOptions \"%s\"]\n", names[i]);
+        shale_buf_append(&head, "", 1);   /* a C string for encode_section */
+        encode_section(out, head.data, cf_section, NROWS(cf_section), cf_opts[i]);
+        shale_buf_clear(&head);
+        shale_buf_printf(&head, "[TableOptions/BlockBasedTable \"%s\"]\n", names[i]);
+        shale_buf_append(&head, "", 1);
+        encode_section(out, head.data, table_section, NROWS(table_section), cf_opts[i]);
+        shale_buf_deinit(&head);
+    }
     return shale_buf_ok(out) ? SHALE_OK : SHALE_NOMEM(err);
 }
 
@@ -457,6 +500,14 @@ static int write_synced(shale_env *env, const char *path, const shale_buf *text,
 int options_file_write(shale_env *env, const char *dbdir, uint64_t file_number,
                        const shale_options *o, shale_err *err)
 {
+    const char *name = "default";
+    return options_file_write_cfs(env, dbdir, file_number, o, &name, &o, 1, err);
+}
+
+int options_file_write_cfs(shale_env *env, const char *dbdir, uint64_t file_number,
+                           const shale_options *o, const char *const *names,
+                           const shale_options *const *cf_opts, size_t n, shale_err *err)
+{
     shale_buf text = SHALE_BUF_INIT;
     char *tmp = filename_path(dbdir, FILE_OPTIONS_TEMP, file_number);
     char *final = filename_path(dbdir, FILE_OPTIONS, file_number);
@@ -465,7 +516,7 @@ int options_file_write(shale_env *env, const char *dbdir, uint64_t file_number,
         rc = SHALE_NOMEM(err);
         goto out;
     }
-    if ((rc = options_file_encode(o, &text, err)) != SHALE_OK)
+    if ((rc = options_file_encode_cfs(o, names, cf_opts, n, &text, err)) != SHALE_OK)
         goto out;
     if ((rc = write_synced(env, tmp, &text, err)) != SHALE_OK ||
         (rc = env->ops->rename(env, tmp, final, err)) != SHALE_OK) {

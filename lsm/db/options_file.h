@@ -31,6 +31,16 @@
  * Returns SHALE_OK or SHALE_NO_MEMORY (out is then incomplete). */
 int options_file_encode(const shale_options *o, shale_buf *out, shale_err *err);
 
+/* With families: the DB options from o, then one [CFOptions "name"] and
+ * [TableOptions/BlockBasedTable "name"] pair per family, as RocksDB writes
+ * them (names[0] is "default"). */
+int options_file_encode_cfs(const shale_options *o, const char *const *names,
+                            const shale_options *const *cf_opts, size_t n, shale_buf *out,
+                            shale_err *err);
+int options_file_write_cfs(shale_env *env, const char *dbdir, uint64_t file_number,
+                           const shale_options *o, const char *const *names,
+                           const shale_options *const *cf_opts, size_t n, shale_err *err);
+
 /* options_file_write(): writes <dbdir>/OPTIONS-<file_number, 6+ digits>:
  * the text goes to OPTIONS-NNNNNN.dbtmp, which is synced, renamed to the
  * final name, and the directory synced, so a crash leaves either no file

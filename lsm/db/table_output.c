@@ -7,8 +7,8 @@
 #include "lsm/util/err.h"
 #include "lsm/version/filenames.h"
 
-int tout_open(shale_db *db, int level, uint64_t number, uint64_t oldest_ancester_time,
-              table_output *t, shale_err *err)
+int tout_open(shale_db *db, const db_cf *cfd, int level, uint64_t number,
+              uint64_t oldest_ancester_time, bool compress, table_output *t, shale_err *err)
 {
     memset(t, 0, sizeof *t);
     t->db = db;
@@ -19,14 +19,15 @@ int tout_open(shale_db *db, int level, uint64_t number, uint64_t oldest_ancester
         return SHALE_NOMEM(err);
     sst_builder_options bo;
     sst_builder_options_init(&bo);
-    bo.table = db->opts.table;
-    bo.compression = options_compression_for_level(&db->opts, level);
+    const shale_options *o = &cfd->opts;
+    bo.table = o->table;
+    bo.compression = compress ? options_compression_for_level(o, level) : COMPRESSION_NONE;
     bo.db_id = db->db_id;
     bo.db_session_id = db->session_id;
-    bo.column_family_id = 0;
-    bo.column_family_name = "default";
-    if (db->opts.merge_operator != NULL)   /* rocksdb.merge.operator */
-        bo.merge_operator_name = shale_merge_operator_name(db->opts.merge_operator);
+    bo.column_family_id = cfd->id;
+    bo.column_family_name = cfd->name;
+    if (o->merge_operator != NULL)   /* rocksdb.merge.operator */
+        bo.merge_operator_name = shale_merge_operator_name(o->merge_operator);
     uint64_t now = db->env->ops->now_micros(db->env) / 1000000u;
     bo.creation_time = oldest_ancester_time != 0 ? oldest_ancester_time : now;
     bo.file_creation_time = now;

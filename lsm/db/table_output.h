@@ -23,10 +23,12 @@ typedef struct table_output {
     bool sync_failed;   /* set by tout_finish: the fsync itself failed */
 } table_output;
 
-/* Creates <db>/<number>.sst for `level`.  The caller has registered number
+/* Creates <db>/<number>.sst for `level` of family cfd (its options shape
+ * the table; compress false: no compression whatever the options say, for
+ * universal's compression_size_percent).  The caller has registered number
  * as a pending output.  On failure nothing is left open. */
-int tout_open(shale_db *db, int level, uint64_t number, uint64_t oldest_ancester_time,
-              table_output *t, shale_err *err);
+int tout_open(shale_db *db, const db_cf *cfd, int level, uint64_t number,
+              uint64_t oldest_ancester_time, bool compress, table_output *t, shale_err *err);
 int tout_add(table_output *t, slice ikey, slice value, shale_err *err);
 int tout_add_range_del(table_output *t, slice start_ikey, slice end_user_key, shale_err *err);
 /* An rd_emit_fn (lsm/compaction/range_del.h) for flush and compaction:

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lsm/util/err.h"
 #include "lsm/util/ikey.h"
@@ -26,6 +27,8 @@ void version_cf_options_default(version_cf_options *o)
     o->target_file_size_base = UINT64_C(64) << 20;
     o->target_file_size_multiplier = 1;
     o->max_compaction_bytes = 0;
+    o->write_buffer_size = UINT64_C(64) << 20;
+    compaction_style_options_init(&o->cstyle);
 }
 
 uint64_t version_max_compaction_bytes(const version_cf_options *o)
@@ -489,9 +492,94 @@ static uint64_t estimate_pending_bytes(const version *v, const version_cf_option
     return total;
 }
 
+/* ---- scores of universal and FIFO compaction ---------------------------- */
+
+bool version_file_expired(const file_meta *f, uint64_t ttl, uint64_t now)
+{
+    uint64_t t = f->oldest_ancester_time != 0 ? f->oldest_ancester_time : f->file_creation_time;
+    return ttl > 0 && now > ttl && t != 0 && t < now - ttl;
+}
+
+static int trigger_of(const version_cf_options *o)
+{
+    return o->level0_file_num_compaction_trigger > 0 ? o->level0_file_num_compaction_trigger : 1;
+}
+
+/* Sorted runs not being compacted: each L0 file, and (universal) each
+ * non-empty level whose first file is idle.  RocksDB looks at the first
+ * file only; a level partly in compaction then still counts. */
+static int idle_sorted_runs(const version *v, bool levels_count, uint64_t *l0_bytes)
+{
+    int runs = 0;
+    *l0_bytes = 0;
+    for (size_t i = 0; i < v->n_files[0]; i++) {
+        if (!v->files[0][i]->being_compacted) {
+            *l0_bytes += v->files[0][i]->compensated_file_size;
+            runs++;
+        }
+    }
+    for (int level = 1; levels_count && level < v->num_levels; level++)
+        if (v->n_files[level] > 0 && !v->files[level][0]->being_compacted)
+            runs++;
+    return runs;
+}
+
+static double fifo_score(const version *v, const version_cf_options *o, uint64_t now)
+{
+    uint64_t bytes;
+    int runs = idle_sorted_runs(v, false, &bytes);
+    uint64_t max = o->cstyle.fifo.max_table_files_size;
+    double score = max > 0 ? (double)bytes / (double)max : (bytes > 0 ? 1e300 : 0);
+    if (o->cstyle.fifo.allow_compaction && (double)runs / trigger_of(o) > score)
+        score = (double)runs / trigger_of(o);
+    if (o->cstyle.ttl > 0) {
+        int expired = 0;
+        for (size_t i = 0; i < v->n_files[0]; i++)
+            expired += !v->files[0][i]->being_compacted &&
+                       version_file_expired(v->files[0][i], o->cstyle.ttl, now);
+        if ((double)expired > score)
+            score = expired;
+    }
+    return score;
+}
+
+/* Universal and FIFO: one score, for level 0 (RocksDB's MaxInputLevel 0). */
+static void style_scores(version *v, const version_cf_options *o, uint64_t now)
+{
+    uint64_t bytes;
+    for (int level = 0; level < VERSION_MAX_LEVELS; level++) {
+        v->compaction_level[level] = level;
+        v->compaction_score[level] = 0;
+    }
+    if (o->cstyle.style == COMPACTION_STYLE_FIFO)
+        v->compaction_score[0] = fifo_score(v, o, now);
+    else
+        v->compaction_score[0] = (double)idle_sorted_runs(v, true, &bytes) / trigger_of(o);
+    v->pending_compaction_bytes = 0;
+}
+
+static void count_l0_delay_trigger(version *v)
+{
+    v->l0_delay_trigger_count = (int)v->n_files[0];
+    for (int level = 1; v->compaction_style == COMPACTION_STYLE_UNIVERSAL && level < v->num_levels;
+         level++)
+        v->l0_delay_trigger_count += v->n_files[level] > 0;
+}
+
 void version_compute_scores(version *v, const version_cf_options *o)
 {
+    version_compute_scores_at(v, o, (uint64_t)time(NULL));
+}
+
+void version_compute_scores_at(version *v, const version_cf_options *o, uint64_t now)
+{
     compute_level_targets(v, o);
+    v->compaction_style = o->cstyle.style;
+    count_l0_delay_trigger(v);
+    if (o->cstyle.style != COMPACTION_STYLE_LEVEL) {
+        style_scores(v, o, now);
+        return;
+    }
     int n = v->num_levels - 1;  /* MaxInputLevel() + 1 */
     for (int level = 0; level < n; level++) {
         v->compaction_level[level] = level;
@@ -727,6 +815,9 @@ int version_builder_apply(version_builder *b, const version_edit *ve, shale_err 
         const ve_new_file *nf = &ve->files[i];
         if ((rc = check_level(b, nf->level, err)) != SHALE_OK)
             return rc;
+        if (nf->number == 0)   /* numbers start at 1 (and 0 marks a free slot here) */
+            return SHALE_CORRUPT(err, "table file #0 at level %d is not a valid file number",
+                                 nf->level);
         slot *s = b->n_slots ? slot_find(b, nf->number) : NULL;
         if (s != NULL)
             return SHALE_CORRUPT(err,

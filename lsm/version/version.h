@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lsm/compaction/compaction_style.h"
 #include "lsm/util/buf.h"
 #include "lsm/util/mutex.h"
 #include "lsm/util/slice.h"
@@ -46,6 +47,8 @@ typedef struct version_cf_options {
     uint64_t target_file_size_base;          /* 64 MiB */
     int target_file_size_multiplier;         /* 1 */
     uint64_t max_compaction_bytes;           /* 0: 25 * target_file_size_base */
+    uint64_t write_buffer_size;              /* 64 MiB; FIFO's intra-L0 size cap */
+    compaction_style_options cstyle;         /* compaction_style_options_init() */
 } version_cf_options;
 
 void version_cf_options_default(version_cf_options *o);
@@ -124,7 +127,13 @@ struct version {
     double compaction_score[VERSION_MAX_LEVELS];
     int compaction_level[VERSION_MAX_LEVELS];
     uint64_t level_max_bytes[VERSION_MAX_LEVELS];
-    uint64_t pending_compaction_bytes;
+    uint64_t pending_compaction_bytes;  /* 0 unless leveled, as RocksDB */
+    /* Set with the scores: the style they were computed for, and RocksDB's
+     * l0_delay_trigger_count (L0 files, plus each non-empty level >= 1
+     * under universal compaction), which the write stall compares with
+     * level0_slowdown/stop_writes_trigger. */
+    int compaction_style;
+    int l0_delay_trigger_count;
 };
 
 /* version_new_empty(): a version with no files (refs = 1, unlinked).
@@ -171,8 +180,25 @@ int version_sstable_key_compare(slice a, slice b);
 
 /* version_compute_scores(): (re)computes compaction_score/level and
  * pending_compaction_bytes from the files and their being_compacted flags.
+ * By opts->cstyle.style, as RocksDB's ComputeCompactionScore:
+ *   leveled    a score per level 0..num_levels-2, sorted descending.
+ *   universal  only compaction_score[0] (level 0) counts: sorted runs not
+ *              being compacted (each L0 file, each non-empty level whose
+ *              first file is not being compacted) / level0 trigger.
+ *   FIFO       only compaction_score[0]: L0 bytes not being compacted /
+ *              fifo.max_table_files_size; with allow_compaction at least
+ *              L0 files / trigger; with ttl > 0 at least the number of L0
+ *              files whose oldest_ancester_time (else file_creation_time)
+ *              is known and older than now - ttl.
+ * Other entries are 0, so the picker looks at compaction_score[0] only.
+ * version_compute_scores() reads the wall clock (time()) for `now`.
  * REQUIRES: DB mutex held if the version is shared. */
 void version_compute_scores(version *v, const version_cf_options *opts);
+void version_compute_scores_at(version *v, const version_cf_options *opts, uint64_t now);
+/* Whether f's age is past ttl at `now` (seconds): its oldest_ancester_time,
+ * or file_creation_time when that is unknown, is known and < now - ttl.
+ * False when ttl == 0 or now <= ttl. */
+bool version_file_expired(const file_meta *f, uint64_t ttl, uint64_t now);
 /* MaxBytesForLevel(level) for level >= 1. */
 uint64_t version_max_bytes_for_level(const version *v, int level);
 

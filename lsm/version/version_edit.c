@@ -343,6 +343,8 @@ static int decode_new_file(version_edit *ve, uint32_t tag, slice *in, shale_err 
         (which > 0 && (!get_varint64(in, &f->smallest_seqno) ||
                        !get_varint64(in, &f->largest_seqno))))
         return BAD(err, names[which]);
+    if (f->path_id > 3)   /* the promise of ve_new_file, as new-file4 enforces it */
+        return BAD(err, "path_id wrong vaue");
     if (!buf_set(&f->smallest, sm) || !buf_set(&f->largest, lg))
         return SHALE_NOMEM(err);
     return which == 3 ? custom_fields(ve, f, in, err) : SHALE_OK;

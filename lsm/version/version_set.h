@@ -2,8 +2,11 @@
  * column family, the DB-wide counters, and the MANIFEST that makes changes
  * to them durable (RocksDB 7.8.3 db/version_set.cc; rocksdb-format.md §5).
  *
- * Only the default column family (id 0) exists for now; its state sits in a
- * vset_cf so more can be added without reshaping the set.
+ * Column families: "default" (id 0) always exists; others are added and
+ * dropped by MANIFEST records as RocksDB writes them (an add record {cf id,
+ * name, comparator, log number}, a drop record {cf id, drop}); every edit
+ * names its family (edit->column_family).  A dropped family stays in the set
+ * (its files live) until the caller releases it with vset_release_cf().
  *
  * MANIFEST life cycle:
  *
@@ -52,7 +55,9 @@ void vset_options_default(vset_options *o);
 /* One column family's state. */
 typedef struct vset_cf {
     uint32_t id;                       /* immutable */
+    char *name;                        /* immutable */
     version_cf_options opts;           /* immutable */
+    bool dropped;                      /* mu */
     version_list versions;             /* every live version, current first */
     version *current;                  /* mu; the set holds one reference */
     uint64_t log_number;               /* mu; WALs below hold nothing unflushed */
@@ -87,11 +92,53 @@ int vset_create_new_db(shale_env *env, const char *dir, shale_err *err);
  *                     next_file_number, last_sequence entry in MANIFEST"
  *                     (listing the missing ones); a builder refusal
  *   SHALE_INVALID_ARGUMENT  another comparator; more levels than num_levels
- *   SHALE_NOT_SUPPORTED     records for other column families
+ *   SHALE_INVALID_ARGUMENT  (also) families other than "default" in the MANIFEST
  *   SHALE_IO_ERROR, SHALE_NO_MEMORY */
 int vset_recover(vset *vs, shale_err *err);
 
-/* vset_log_and_apply(): makes `edit` (default column family) durable and
+/* A family the caller opens, with the options its versions are built with. */
+typedef struct vset_cf_desc {
+    const char *name;
+    version_cf_options opts;
+} vset_cf_desc;
+
+/* vset_recover_cfs(): vset_recover() for a database with families: descs
+ * name the families the caller opens ("default" needs no entry).  Families
+ * in the MANIFEST but not in descs: SHALE_INVALID_ARGUMENT "Column
+ * families not opened: a, b" (RocksDB's text).  Families in descs that
+ * the MANIFEST lacks are left for the caller (vset_find_cf() says NULL). */
+int vset_recover_cfs(vset *vs, const vset_cf_desc *descs, size_t n, shale_err *err);
+
+/* vset_list_cfs(): the live family names of the database in dir, in id
+ * order ("default" first), from CURRENT's MANIFEST.  Free with
+ * shale_env_free_names().  SHALE_NOT_FOUND without CURRENT. */
+int vset_list_cfs(shale_env *env, const char *dir, char ***names, size_t *n, shale_err *err);
+
+/* vset_create_cf(): adds family `name` (durable on return) with its log
+ * number set to log_number (earlier WALs hold nothing of it).  REQUIRES: mu
+ * held (dropped while writing).  SHALE_INVALID_ARGUMENT if a live family
+ * has the name; the codes of vset_log_and_apply(). */
+int vset_create_cf(vset *vs, const char *name, const version_cf_options *opts,
+                   uint64_t log_number, shale_mutex *mu, vset_cf **out, shale_err *err)
+    SHALE_REQUIRES(mu);
+/* vset_drop_cf(): drops the family (durable on return).  It stays in the
+ * set, dropped, until vset_release_cf().  REQUIRES: mu held. */
+int vset_drop_cf(vset *vs, vset_cf *cf, shale_mutex *mu, shale_err *err) SHALE_REQUIRES(mu);
+/* vset_release_cf(): forgets a dropped family: its files stop being live.
+ * REQUIRES: mu held, no reference to its versions beyond the set's. */
+void vset_release_cf(vset *vs, vset_cf *cf);
+/* The live family with this id or name, or NULL.  REQUIRES: mu held (or no
+ * concurrent create/drop). */
+vset_cf *vset_find_cf(vset *vs, uint32_t id);
+vset_cf *vset_find_cf_by_name(vset *vs, const char *name);
+/* Every family in the set (dropped ones not yet released too), in id order:
+ * vset_cf_at(vs, i) for i < vset_num_cfs(vs).  REQUIRES: mu held. */
+size_t vset_num_cfs(const vset *vs);
+vset_cf *vset_cf_at(vset *vs, size_t i);
+/* The number of live families. */
+size_t vset_num_live_cfs(const vset *vs);
+
+/* vset_log_and_apply(): makes `edit` (for family edit->column_family) durable and
  * installs the version it yields.  Fills in PrevLogNumber (if unset),
  * NextFileNumber and LastSequence (the larger of the edit's and the set's);
  * a LogNumber in the edit becomes the column family's.  Concurrent callers
@@ -100,7 +147,7 @@ int vset_recover(vset *vs, shale_err *err);
  * re-read anything mu protects.
  *   SHALE_OK          the new version is current
  *   SHALE_CORRUPTION, SHALE_INVALID_ARGUMENT  the builder refused the edit
- *                     (nothing written)
+ *                     (nothing written), or the family does not exist
  *   SHALE_IO_ERROR    a write, sync or CURRENT update failed: nothing is
  *                     installed and the next call starts a new MANIFEST
  *   SHALE_NO_MEMORY */
@@ -126,8 +173,10 @@ void vset_mark_file_number_used(vset *vs, uint64_t n);
 uint64_t vset_last_sequence(const vset *vs);
 void vset_set_last_sequence(vset *vs, uint64_t seq);
 
-/* Scalars protected by mu. */
+/* Scalars protected by mu.  vset_log_number: the default family's. */
 uint64_t vset_log_number(const vset *vs);
+/* The smallest log number of the live families. */
+uint64_t vset_min_cf_log_number(const vset *vs);
 uint64_t vset_prev_log_number(const vset *vs);
 uint64_t vset_min_log_number_to_keep(const vset *vs);
 /* The open MANIFEST's number (after recover: the one read). */

@@ -1,6 +1,7 @@
 /* tests/fuzz/fuzz_log.c: libFuzzer target for the log reader (WAL and
  * MANIFEST framing): reads every record of the input in each recovery mode,
- * with checksums on and off (the first byte picks), and decodes each record
+ * with checksums on and off (the first byte picks; the fuzz build accepts
+ * any CRC either way, so mutations get past them), and decodes each record
  * as a WriteBatch and as a VersionEdit: the parsers of everything the
  * engine replays at open. */
 #include <stdint.h>

@@ -1,9 +1,12 @@
 /* tests/fuzz/mem_env.h: a read-only in-memory env for the fuzz targets:
  * every path opens the same buffer, so parsers run on fuzzer input without
- * touching the disk.  Header-only; each target includes it once. */
+ * touching the disk.  With mem_env_with_current(), a path ending in
+ * "/CURRENT" opens a fixed CURRENT text instead (for MANIFEST recovery).
+ * Header-only; each target includes it once. */
 #ifndef TESTS_FUZZ_MEM_ENV_H
 #define TESTS_FUZZ_MEM_ENV_H
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +23,7 @@ typedef struct mem_env {
     shale_env base;
     const char *data;
     size_t len;
+    const char *current;   /* NULL: CURRENT is the input too */
 } mem_env;
 
 static int mf_pread(shale_file *f, uint64_t off, size_t n, char *buf, size_t *got, shale_err *err)
@@ -54,8 +58,10 @@ static int me_open_read(shale_env *e, const char *path, shale_file **out, shale_
         return SHALE_NOMEM(err);
     f->base.ops = &mem_file_ops;
     f->base.name = "fuzz-input";
-    f->data = me->data;
-    f->len = me->len;
+    size_t n = strlen(path);
+    bool is_current = me->current != NULL && n >= 8 && strcmp(path + n - 8, "/CURRENT") == 0;
+    f->data = is_current ? me->current : me->data;
+    f->len = is_current ? strlen(me->current) : me->len;
     *out = &f->base;
     return SHALE_OK;
 }
@@ -64,7 +70,16 @@ static const shale_env_ops mem_env_ops = {.open_read = me_open_read};
 
 static inline mem_env mem_env_make(const uint8_t *data, size_t len)
 {
-    mem_env e = {{&mem_env_ops}, (const char *)data, len};
+    mem_env e = {{&mem_env_ops}, (const char *)data, len, NULL};
+    return e;
+}
+
+/* An env whose CURRENT holds `current` (a static string) and whose every
+ * other file holds data. */
+static inline mem_env mem_env_with_current(const uint8_t *data, size_t len, const char *current)
+{
+    mem_env e = mem_env_make(data, len);
+    e.current = current;
     return e;
 }
 

@@ -15,11 +15,18 @@
  *   rocksdb-oracle scan DB                    every live "HEXKEY HEXVALUE"
  *   rocksdb-oracle write-sst OUT --seed=S --count=N [--checksum=N]
  *       [--format-version=N] [--block-size=N] [--restart=N]
- *       [--compression=none|lz4] [--bloom=BITS]
+ *       [--compression=none|lz4|snappy|zstd] [--compressible] [--bloom=BITS]
  *                                             SstFileWriter with N random
  *                                             sorted distinct keys (1..40
  *                                             bytes) and values (0..300
- *                                             bytes); prints each pair
+ *                                             bytes); prints each pair.
+ *                                             Any other --compression name
+ *                                             means none.  --compressible
+ *                                             repeats each value's first 8
+ *                                             bytes over the rest, so the
+ *                                             blocks shrink enough for
+ *                                             RocksDB to keep them
+ *                                             compressed
  *
  * Every database is opened with the uint64add merge operator, a 10-bit
  * Bloom filter policy in the reader options and statistics enabled.
@@ -174,7 +181,7 @@ static int cmd_merge(int argc, char **argv)
     if (argc < 1)
         usage();
     rocksdb_options_t *o = make_options();
-    rocksdb_options_set_compression(o, rocksdb_no_compression);   /* shale reads no Snappy */
+    rocksdb_options_set_compression(o, rocksdb_no_compression);   /* uncompressed, as these tests were written */
     rocksdb_t *db = open_db(o, argv[0]);
     rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
     char *err = NULL;
@@ -279,7 +286,8 @@ typedef struct sst_args {
     const char *out;
     long checksum, format_version, block_size, restart, count;
     unsigned long long seed;
-    int lz4;
+    int compression;         /* a rocksdb_*_compression constant */
+    int compressible;
     double bloom;
 } sst_args;
 
@@ -332,9 +340,28 @@ static blob *random_keys(uint64_t *s, long count, size_t *n)
     return k;
 }
 
+static int codec_named(const char *name)
+{
+    if (strcmp(name, "lz4") == 0)
+        return rocksdb_lz4_compression;
+    if (strcmp(name, "snappy") == 0)
+        return rocksdb_snappy_compression;
+    if (strcmp(name, "zstd") == 0)
+        return rocksdb_zstd_compression;
+    return rocksdb_no_compression;
+}
+
+/* Makes v compressible: its first 8 bytes repeated to its length. */
+static void make_compressible(blob *v)
+{
+    for (size_t i = 8; i < v->n; i++)
+        v->p[i] = v->p[i % 8];
+}
+
 static void parse_sst_args(int argc, char **argv, sst_args *a)
 {
     memset(a, 0, sizeof *a);
+    a->compression = rocksdb_no_compression;
     a->checksum = 1;
     a->format_version = 5;
     a->block_size = 4096;
@@ -346,7 +373,8 @@ static void parse_sst_args(int argc, char **argv, sst_args *a)
         else if (strncmp(s, "--format-version=", 17) == 0) a->format_version = atol(s + 17);
         else if (strncmp(s, "--block-size=", 13) == 0) a->block_size = atol(s + 13);
         else if (strncmp(s, "--restart=", 10) == 0) a->restart = atol(s + 10);
-        else if (strncmp(s, "--compression=", 14) == 0) a->lz4 = strcmp(s + 14, "lz4") == 0;
+        else if (strncmp(s, "--compression=", 14) == 0) a->compression = codec_named(s + 14);
+        else if (strcmp(s, "--compressible") == 0) a->compressible = 1;
         else if (strncmp(s, "--seed=", 7) == 0) a->seed = strtoull(s + 7, NULL, 10);
         else if (strncmp(s, "--count=", 8) == 0) a->count = atol(s + 8);
         else if (strncmp(s, "--bloom=", 8) == 0) a->bloom = atof(s + 8);
@@ -370,8 +398,7 @@ static rocksdb_options_t *sst_options(const sst_args *a)
                                                       rocksdb_filterpolicy_create_bloom(a->bloom));
     rocksdb_options_set_block_based_table_factory(o, t);
     rocksdb_block_based_options_destroy(t);
-    rocksdb_options_set_compression(o, a->lz4 ? rocksdb_lz4_compression
-                                              : rocksdb_no_compression);
+    rocksdb_options_set_compression(o, a->compression);
     return o;
 }
 
@@ -390,6 +417,8 @@ static int cmd_write_sst(int argc, char **argv)
     blob *keys = random_keys(&s, a.count, &n);
     for (size_t i = 0; i < n; i++) {
         blob v = random_blob(&s, 0, 300);
+        if (a.compressible)
+            make_compressible(&v);
         rocksdb_sstfilewriter_put(w, keys[i].p, keys[i].n, v.p, v.n, &err);
         die_if(err, "put");
         put_hex(keys[i].p, keys[i].n);
