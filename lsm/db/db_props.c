@@ -289,8 +289,22 @@ static char *dup_bytes(slice s)
 }
 
 /* Appends family cfd's files (version v) to out[*k..]. */
-static int add_live_files(const db_cf *cfd, version *v, shale_live_file *out, size_t *k,
-                          shale_err *err)
+/* A file's entry and deletion counts: from its metadata, else (files
+ * written or recovered without them) from its table properties. */
+static void file_counts(shale_db *db, const file_meta *f, uint64_t *entries, uint64_t *dels)
+{
+    *entries = f->num_entries;
+    *dels = f->num_deletions;
+    sst_reader *r = NULL;
+    if (f->num_entries > 0 || tc_get(db->tcache, f->number, f->file_size, &r, NULL) != SHALE_OK)
+        return;
+    *entries = sst_reader_props(r)->num_entries;
+    *dels = sst_reader_props(r)->num_deletions;
+    sst_reader_unref(r);
+}
+
+static int add_live_files(shale_db *db, const db_cf *cfd, version *v, shale_live_file *out,
+                          size_t *k, shale_err *err)
 {
     int rc = SHALE_OK;
     for (int l = 0; l < v->num_levels && rc == SHALE_OK; l++)
@@ -310,8 +324,7 @@ static int add_live_files(const db_cf *cfd, version *v, shale_live_file *out, si
             o->largest_key_len = hi.len;
             o->smallest_seqno = f->smallest_seqno;
             o->largest_seqno = f->largest_seqno;
-            o->num_entries = f->num_entries;
-            o->num_deletions = f->num_deletions;
+            file_counts(db, f, &o->num_entries, &o->num_deletions);
             if (o->name == NULL || o->smallest_key == NULL || o->largest_key == NULL ||
                 o->column_family_name == NULL)
                 rc = SHALE_NOMEM(err);
@@ -347,7 +360,7 @@ static int live_files(shale_db *db, db_cf *only, shale_live_file **files, size_t
     int rc = out == NULL ? SHALE_NOMEM(err) : SHALE_OK;
     size_t k = 0;
     for (size_t i = 0; i < nc && rc == SHALE_OK; i++)
-        rc = add_live_files(cfs[i], vs[i], out, &k, err);
+        rc = add_live_files(db, cfs[i], vs[i], out, &k, err);
     shale_mutex_lock(&db->mu.lock);
     for (size_t i = 0; i < nc; i++) {
         version_unref(vs[i]);

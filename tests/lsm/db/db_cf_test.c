@@ -288,7 +288,7 @@ Test(db_cf, each_family_has_its_own_merge_operator)
     cr_assert_eq(shale_create_cf(db, o, "list", &list, &err), SHALE_OK);
     cr_assert_eq(shale_merge(db, NULL, "k", 1, "a", 1, &err), SHALE_NOT_SUPPORTED);
     for (int i = 0; i < 3; i++)
-        cr_assert_eq(shale_merge_cf(db, NULL, list, "k", 1, "abc" + i, 1, &err), SHALE_OK);
+        cr_assert_eq(shale_merge_cf(db, NULL, list, "k", 1, &"abc"[i], 1, &err), SHALE_OK);
     expect_cf(db, list, "k", "a,b,c");
     shale_cf_handle_free(list);
     tdb_close(db);

@@ -642,7 +642,7 @@ Test(vset, column_families_survive_reopen_and_a_new_manifest)
         vset_cf *c = NULL;
         cr_assert_eq(vset_create_cf(vs, round == 0 ? "c" : "d", &o, 7, &g_mu, &c, &err),
                      SHALE_OK);
-        cr_assert_eq(c->id, 3 + round, "ids are never reused, even after a drop");
+        cr_assert_eq(c->id, (uint32_t)(3 + round), "ids are never reused, even after a drop");
         cr_assert_eq(vset_drop_cf(vs, c, &g_mu, &err), SHALE_OK);
         shale_mutex_unlock(&g_mu);
         vset_free(vs);
