@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "lsm/util/err.h"
+#include "state/lsm.h"
 
 /* --- backends known to this build ------------------------------------------ */
 const state_backend_ops *state_backend_ops_for(int kind)
@@ -18,7 +19,9 @@ const state_backend_ops *state_backend_ops_for(int kind)
     switch (kind) {
     case SHALE_STATE_BACKEND_HEAP:
         return &state_heap_ops;
-    default:   /* SHALE_STATE_BACKEND_LSM: added with state/lsm_*.c */
+    case SHALE_STATE_BACKEND_LSM:
+        return &state_lsm_ops;
+    default:
         return NULL;
     }
 }

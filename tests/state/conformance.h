@@ -19,10 +19,10 @@ typedef struct conf_backend {
     bool needs_dir;           /* opened over a fresh temporary directory */
 } conf_backend;
 
-/* The backends under test.  The LSM backend adds
- *   {"lsm", SHALE_STATE_BACKEND_LSM, true}. */
-#define CONF_BACKENDS {"heap", SHALE_STATE_BACKEND_HEAP, false}
-#define CONF_NBACKENDS 1
+/* The backends under test. */
+#define CONF_BACKENDS {"heap", SHALE_STATE_BACKEND_HEAP, false}, \
+                      {"lsm", SHALE_STATE_BACKEND_LSM, true}
+#define CONF_NBACKENDS 2
 
 extern conf_backend conf_backends[CONF_NBACKENDS];
 
