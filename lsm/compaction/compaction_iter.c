@@ -359,9 +359,11 @@ static bool merge_run(compaction_iter *c, const parsed_ikey *k, size_t stripe)
     return run_keep(c);
 }
 
-/* Rule 5: the input is on a SingleDelete that opens its stripe.  Returns
- * true if the SingleDelete was put on output (input then already past it). */
-static bool single_delete(compaction_iter *c, const parsed_ikey *k, size_t stripe)
+/* Rule 5: the input is on a SingleDelete that opens its stripe (opens) or
+ * follows an entry of its stripe already output (RocksDB looks ahead for
+ * its Put before hiding it by rule 1, and so does this).  Returns true if
+ * the SingleDelete was put on output (input then already past it). */
+static bool single_delete(compaction_iter *c, const parsed_ikey *k, size_t stripe, bool opens)
 {
     emit(c, k, stripe, true);   /* tentatively: the look-ahead moves the input */
     if (!c->valid)
@@ -373,9 +375,12 @@ static bool single_delete(compaction_iter *c, const parsed_ikey *k, size_t strip
     if (iter_valid(c->in) && ikey_parse(iter_key(c->in), &nk) &&
         slice_equal(nk.user_key, shale_buf_slice(&c->cur_key)) && stripe_of(c, nk.seq) == stripe) {
         c->st.dropped_obsolete++;
-        /* The pair annihilates: what follows in the stripe opens it again
-         * (see rule 5 in the header on why this differs from RocksDB). */
-        c->have_prev = false;
+        /* The pair annihilates.  When the SingleDelete opened the stripe,
+         * what follows opens it again (see rule 5 in the header on why this
+         * differs from RocksDB); else the stripe's newest entry is already
+         * out and hides the rest (rule 1). */
+        if (opens)
+            c->have_prev = false;
         if (nk.type == VT_SINGLE_DELETION)
             return false;
         c->st.input++;
@@ -424,7 +429,7 @@ static bool decide(compaction_iter *c, const parsed_ikey *k, size_t stripe, bool
 {
     int t = k->type;
     if (t == VT_SINGLE_DELETION && !chain)
-        return single_delete(c, k, stripe);
+        return single_delete(c, k, stripe, true);
     c->chain_open = false;
     if ((t == VT_DELETION || t == VT_SINGLE_DELETION) && c->bottommost && stripe == 0) {
         c->st.dropped_tombstones++;
@@ -479,6 +484,11 @@ static void find_next(compaction_iter *c)
         bool chain = same_stripe && c->chain_open;
         c->have_prev = true;
         c->prev_stripe = stripe;
+        if (same_stripe && !chain && k.type == VT_SINGLE_DELETION) {
+            if (single_delete(c, &k, stripe, false))
+                return;
+            continue;
+        }
         if (same_stripe && !chain) {
             c->st.dropped_obsolete++;
             iter_next(c->in);

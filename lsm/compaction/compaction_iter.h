@@ -19,8 +19,11 @@
  *      stripe is dropped together with that entry (if that entry is itself a
  *      SingleDelete, only the first is dropped); a SingleDelete with no
  *      such entry is kept, or dropped at the bottommost level in the
- *      earliest stripe.  After a kept merge operand a SingleDelete acts as
- *      a Delete.  Deliberate difference from RocksDB 7.8.3: after a dropped
+ *      earliest stripe.  This applies before rule 1: a SingleDelete below a
+ *      newer entry of its stripe still looks ahead for its Put (as RocksDB),
+ *      so an older Put in another stripe or file stays deleted.  After a
+ *      kept merge operand a SingleDelete acts as a Delete.  Deliberate
+ *      difference from RocksDB 7.8.3: after a dropped
  *      pair the next entry of the stripe is judged as if it opened the
  *      stripe, where RocksDB hides it by rule 1.  With Put@39 | snapshot 39
  *      | SD@41 Put@47 SD@48, RocksDB drops SD@48+Put@47 and then SD@41, so a

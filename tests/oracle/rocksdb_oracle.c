@@ -28,8 +28,30 @@
  *                                             RocksDB to keep them
  *                                             compressed
  *
- * Every database is opened with the uint64add merge operator, a 10-bit
- * Bloom filter policy in the reader options and statistics enabled.
+ * Multi-family databases (every family the database has is opened; each
+ * --op=CF:OPERATOR gives CF a merge operator, and CF is created when
+ * missing; families without one have none):
+ *   rocksdb-oracle cf-write DB [--op=CF:OP]... ACTION...
+ *       ACTION: put CF HEXKEY HEXVALUE | merge CF HEXKEY HEXOPERAND
+ *             | delete CF HEXKEY | single-delete CF HEXKEY
+ *             | delete-range CF HEXBEGIN HEXEND | flush CF
+ *                                             applied in order; no flush at
+ *                                             the end, so writes after a
+ *                                             family's last `flush` stay in
+ *                                             the WAL
+ *   rocksdb-oracle cf-dump DB [--op=CF:OP]... "CF HEXKEY HEXVALUE" for every
+ *                                             live key of every family,
+ *                                             families by name, keys in order
+ *   OP: uint64add (RocksDB's built-in, "UInt64AddOperator"), stringappend
+ *   ("StringAppendOperator", ','), stringappend_test
+ *   ("StringAppendTESTOperator", ',', no partial merge; Flink's list
+ *   operator).  The last two are RocksDB's utilities/merge_operators, not
+ *   in the C API: they are written here over rocksdb_mergeoperator_create()
+ *   with the same names and bytes.  cf-* databases are uncompressed.
+ *
+ * The single-family commands open the database with the uint64add merge
+ * operator, a 10-bit Bloom filter policy in the reader options and
+ * statistics enabled.
  * Exits 0 on success; on failure prints RocksDB's error text to stderr and
  * exits 1 (2 for usage errors). */
 #include <rocksdb/c.h>
@@ -49,7 +71,8 @@ static void die_if(char *err, const char *what)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: rocksdb-oracle ingest|put|merge|get|scan|write-sst ... (see source)\n");
+    fprintf(stderr, "usage: rocksdb-oracle ingest|put|merge|get|scan|write-sst|cf-write|cf-dump ... "
+                    "(see source)\n");
     exit(2);
 }
 
@@ -437,6 +460,278 @@ static int cmd_write_sst(int argc, char **argv)
     return 0;
 }
 
+/* --- multi-family databases ----------------------------------------------- */
+
+/* RocksDB's StringAppendOperator and StringAppendTESTOperator: the existing
+ * value (when there is one) and the operands, joined by ','. */
+static char *join_full_merge(void *state, const char *key, size_t key_len,
+                             const char *existing, size_t existing_len,
+                             const char *const *ops, const size_t *op_lens, int n,
+                             unsigned char *success, size_t *new_len)
+{
+    (void)state, (void)key, (void)key_len;
+    size_t total = existing != NULL ? existing_len : 0;
+    for (int i = 0; i < n; i++)
+        total += op_lens[i] + 1;
+    char *out = malloc(total + 1);
+    size_t len = 0;
+    if (existing != NULL) {
+        memcpy(out, existing, existing_len);
+        len = existing_len;
+    }
+    for (int i = 0; i < n; i++) {
+        if (existing != NULL || i > 0)
+            out[len++] = ',';
+        memcpy(out + len, ops[i], op_lens[i]);
+        len += op_lens[i];
+    }
+    *new_len = len;
+    *success = 1;
+    return out;
+}
+
+/* StringAppendOperator's partial merge: the operands joined. */
+static char *join_partial_merge(void *state, const char *key, size_t key_len,
+                                const char *const *ops, const size_t *op_lens, int n,
+                                unsigned char *success, size_t *new_len)
+{
+    return join_full_merge(state, key, key_len, NULL, 0, ops, op_lens, n, success, new_len);
+}
+
+/* StringAppendTESTOperator has none: operands stay apart until their base.
+ * An empty buffer rather than NULL, which the wrapper copies. */
+static char *no_partial_merge(void *state, const char *key, size_t key_len,
+                              const char *const *ops, const size_t *op_lens, int n,
+                              unsigned char *success, size_t *new_len)
+{
+    (void)state, (void)key, (void)key_len, (void)ops, (void)op_lens, (void)n;
+    *success = 0;
+    *new_len = 0;
+    return malloc(1);
+}
+
+static void free_merged(void *state, const char *value, size_t len)
+{
+    (void)state, (void)len;
+    free((char *)value);
+}
+
+/* RocksDB's wrapper calls the destructor unconditionally: never NULL. */
+static void no_state(void *state) { (void)state; }
+
+static const char *name_append(void *state) { (void)state; return "StringAppendOperator"; }
+static const char *name_append_test(void *state)
+{
+    (void)state;
+    return "StringAppendTESTOperator";
+}
+
+/* Gives o the merge operator named op (see the header comment). */
+static void set_operator(rocksdb_options_t *o, const char *op)
+{
+    if (strcmp(op, "uint64add") == 0)
+        rocksdb_options_set_uint64add_merge_operator(o);
+    else if (strcmp(op, "stringappend") == 0)
+        rocksdb_options_set_merge_operator(
+            o, rocksdb_mergeoperator_create(NULL, no_state, join_full_merge, join_partial_merge,
+                                            free_merged, name_append));
+    else if (strcmp(op, "stringappend_test") == 0)
+        rocksdb_options_set_merge_operator(
+            o, rocksdb_mergeoperator_create(NULL, no_state, join_full_merge, no_partial_merge,
+                                            free_merged, name_append_test));
+    else
+        usage();
+}
+
+#define MAX_CFS 64
+
+typedef struct cf_db {
+    rocksdb_t *db;
+    int n;
+    char *names[MAX_CFS];
+    const char *ops[MAX_CFS];            /* NULL: no merge operator */
+    rocksdb_options_t *opts[MAX_CFS];
+    rocksdb_column_family_handle_t *h[MAX_CFS];
+    rocksdb_options_t *db_opts;
+} cf_db;
+
+static int cf_index(const cf_db *c, const char *name)
+{
+    for (int i = 0; i < c->n; i++)
+        if (strcmp(c->names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static int cf_add(cf_db *c, const char *name)
+{
+    int i = cf_index(c, name);
+    if (i >= 0)
+        return i;
+    if (c->n == MAX_CFS)
+        usage();
+    c->names[c->n] = strdup(name);
+    c->ops[c->n] = NULL;
+    return c->n++;
+}
+
+/* The database's families (default alone for a new one), then --op ones. */
+static int cf_collect(cf_db *c, const char *path, int argc, char **argv)
+{
+    memset(c, 0, sizeof *c);
+    c->db_opts = rocksdb_options_create();
+    rocksdb_options_set_create_if_missing(c->db_opts, 1);
+    rocksdb_options_set_create_missing_column_families(c->db_opts, 1);
+    size_t n = 0;
+    char *err = NULL;
+    char **names = rocksdb_list_column_families(c->db_opts, path, &n, &err);
+    free(err);   /* no database yet: only "default" */
+    cf_add(c, "default");
+    for (size_t i = 0; names != NULL && i < n; i++)
+        cf_add(c, names[i]);
+    if (names != NULL)
+        rocksdb_list_column_families_destroy(names, n);
+    int used = 0;
+    for (; used < argc && strncmp(argv[used], "--op=", 5) == 0; used++) {
+        char *spec = strdup(argv[used] + 5), *colon = strrchr(spec, ':');
+        if (colon == NULL)
+            usage();
+        *colon = '\0';
+        c->ops[cf_add(c, spec)] = argv[used] + 5 + (colon - spec) + 1;
+        free(spec);
+    }
+    return used;
+}
+
+static void cf_open(cf_db *c, const char *path)
+{
+    for (int i = 0; i < c->n; i++) {
+        c->opts[i] = rocksdb_options_create();
+        rocksdb_options_set_compression(c->opts[i], rocksdb_no_compression);
+        if (c->ops[i] != NULL)
+            set_operator(c->opts[i], c->ops[i]);
+    }
+    char *err = NULL;
+    c->db = rocksdb_open_column_families(c->db_opts, path, c->n, (const char *const *)c->names,
+                                         (const rocksdb_options_t *const *)c->opts, c->h, &err);
+    die_if(err, "open");
+}
+
+static void cf_close(cf_db *c)
+{
+    for (int i = 0; i < c->n; i++)
+        rocksdb_column_family_handle_destroy(c->h[i]);
+    rocksdb_close(c->db);
+    for (int i = 0; i < c->n; i++) {
+        rocksdb_options_destroy(c->opts[i]);
+        free(c->names[i]);
+    }
+    rocksdb_options_destroy(c->db_opts);
+}
+
+static rocksdb_column_family_handle_t *cf_handle(const cf_db *c, const char *name)
+{
+    int i = cf_index(c, name);
+    if (i < 0) {
+        fprintf(stderr, "no column family %s\n", name);
+        exit(2);
+    }
+    return c->h[i];
+}
+
+/* One ACTION at argv[0]; returns how many arguments it used. */
+static int cf_action(cf_db *c, rocksdb_writeoptions_t *wo, int argc, char **argv)
+{
+    static const struct { const char *name; int nargs; } acts[] = {
+        {"put", 3}, {"merge", 3}, {"delete", 2}, {"single-delete", 2}, {"delete-range", 3},
+        {"flush", 1},
+    };
+    int a = -1;
+    for (int i = 0; i < (int)(sizeof acts / sizeof acts[0]); i++)
+        if (strcmp(argv[0], acts[i].name) == 0)
+            a = i;
+    if (a < 0 || argc < 1 + acts[a].nargs)
+        usage();
+    rocksdb_column_family_handle_t *h = cf_handle(c, argv[1]);
+    char *err = NULL;
+    size_t kl = 0, vl = 0;
+    char *k = a < 5 ? unhex(argv[2], &kl) : NULL;
+    char *v = acts[a].nargs == 3 ? unhex(argv[3], &vl) : NULL;
+    switch (a) {
+    case 0: rocksdb_put_cf(c->db, wo, h, k, kl, v, vl, &err); break;
+    case 1: rocksdb_merge_cf(c->db, wo, h, k, kl, v, vl, &err); break;
+    case 2: rocksdb_delete_cf(c->db, wo, h, k, kl, &err); break;
+    case 3: rocksdb_singledelete_cf(c->db, wo, h, k, kl, &err); break;
+    case 4: rocksdb_delete_range_cf(c->db, wo, h, k, kl, v, vl, &err); break;
+    default: {
+        rocksdb_flushoptions_t *fo = rocksdb_flushoptions_create();
+        rocksdb_flush_cf(c->db, fo, h, &err);
+        rocksdb_flushoptions_destroy(fo);
+    }
+    }
+    die_if(err, argv[0]);
+    free(k);
+    free(v);
+    return 1 + acts[a].nargs;
+}
+
+static int cmd_cf_write(int argc, char **argv)
+{
+    if (argc < 1)
+        usage();
+    cf_db c;
+    int i = 1 + cf_collect(&c, argv[0], argc - 1, argv + 1);
+    cf_open(&c, argv[0]);
+    rocksdb_writeoptions_t *wo = rocksdb_writeoptions_create();
+    while (i < argc)
+        i += cf_action(&c, wo, argc - i, argv + i);
+    rocksdb_writeoptions_destroy(wo);
+    cf_close(&c);
+    return 0;
+}
+
+static void dump_family(rocksdb_t *db, rocksdb_column_family_handle_t *h, const char *name)
+{
+    rocksdb_readoptions_t *ro = rocksdb_readoptions_create();
+    rocksdb_iterator_t *it = rocksdb_create_iterator_cf(db, ro, h);
+    for (rocksdb_iter_seek_to_first(it); rocksdb_iter_valid(it); rocksdb_iter_next(it)) {
+        size_t kl, vl;
+        const char *k = rocksdb_iter_key(it, &kl), *v = rocksdb_iter_value(it, &vl);
+        printf("%s ", name);
+        put_hex(k, kl);
+        putchar(' ');
+        put_hex(v, vl);
+        putchar('\n');
+    }
+    char *err = NULL;
+    rocksdb_iter_get_error(it, &err);
+    die_if(err, "scan");
+    rocksdb_iter_destroy(it);
+    rocksdb_readoptions_destroy(ro);
+}
+
+static int cmd_cf_dump(int argc, char **argv)
+{
+    if (argc < 1)
+        usage();
+    cf_db c;
+    if (1 + cf_collect(&c, argv[0], argc - 1, argv + 1) != argc)
+        usage();
+    rocksdb_options_set_create_if_missing(c.db_opts, 0);
+    cf_open(&c, argv[0]);
+    int order[MAX_CFS];
+    for (int i = 0; i < c.n; i++) {   /* insertion sort by name */
+        int j = i;
+        for (; j > 0 && strcmp(c.names[order[j - 1]], c.names[i]) > 0; j--)
+            order[j] = order[j - 1];
+        order[j] = i;
+    }
+    for (int i = 0; i < c.n; i++)
+        dump_family(c.db, c.h[order[i]], c.names[order[i]]);
+    cf_close(&c);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -456,6 +751,10 @@ int main(int argc, char **argv)
         return cmd_scan(argc, argv);
     if (strcmp(cmd, "write-sst") == 0)
         return cmd_write_sst(argc, argv);
+    if (strcmp(cmd, "cf-write") == 0)
+        return cmd_cf_write(argc, argv);
+    if (strcmp(cmd, "cf-dump") == 0)
+        return cmd_cf_dump(argc, argv);
     usage();
     return 2;
 }
