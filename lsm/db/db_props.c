@@ -156,16 +156,19 @@ static void levelstats_locked(shale_db *db, db_cf *cfd, shale_buf *out)
 }
 
 /* One row of the compaction stats table, in RocksDB's columns. */
+/* One row.  W-Amp is RocksDB's: a level's bytes written over the bytes it
+ * read from the level above; for the Sum row (wamp >= 0) all bytes written
+ * over the bytes flushed. */
 static void stats_row(shale_buf *out, const char *name, int files, int compacting,
-                      uint64_t bytes, double score, const level_stats *s)
+                      uint64_t bytes, double score, const level_stats *s, double sum_wamp)
 {
     char size[32], line[512];
     snprintf(size, sizeof size, "%.2f MB", (double)bytes / MB);
     double read = (double)(s->bytes_read_n + s->bytes_read_n1) / GB;
     double secs = (double)s->micros / 1e6;
-    double wamp = s->bytes_read_n > 0 ? (double)(s->bytes_written + s->bytes_read_n1) /
-                                            (double)s->bytes_read_n
-                                      : 0.0;
+    double wamp = sum_wamp >= 0 ? sum_wamp
+                  : s->bytes_read_n > 0 ? (double)s->bytes_written / (double)s->bytes_read_n
+                                        : 0.0;
     snprintf(line, sizeof line,
              "%5s %6d/%-3d %8s %5.1f %8.1f %7.1f %8.1f %9.1f %8.1f %9.1f %5.1f %8.1f %8.1f "
              "%9.2f %17.2f %9llu %8.3f %7llu %7llu %9.1f %9.1f\n",
@@ -208,7 +211,7 @@ static void compaction_stats_locked(shale_db *db, db_cf *cfd, shale_buf *out)
                 score = v->compaction_score[i];
         char name[16];
         snprintf(name, sizeof name, "L%d", l);
-        stats_row(out, name, files, busy, version_level_bytes(v, l), score, s);
+        stats_row(out, name, files, busy, version_level_bytes(v, l), score, s, -1.0);
         sum.micros += s->micros;
         sum.bytes_read_n += s->bytes_read_n;
         sum.bytes_read_n1 += s->bytes_read_n1;
@@ -218,7 +221,11 @@ static void compaction_stats_locked(shale_db *db, db_cf *cfd, shale_buf *out)
         sum.records_dropped += s->records_dropped;
         total_files += files;
     }
-    stats_row(out, "Sum", total_files, 0, version_total_bytes(v), 0, &sum);
+    double sum_wamp = (double)sum.bytes_written / (double)(cfd->lstats[0].bytes_written + 1);
+    stats_row(out, "Sum", total_files, 0, version_total_bytes(v), 0, &sum, sum_wamp);
+    /* RocksDB's interval row counts since the previous dump; shale keeps
+     * no dump history, so its interval is the whole uptime. */
+    stats_row(out, "Int", 0, 0, 0, 0, &sum, sum_wamp);
     char line[256];
     double up = (double)(db->env->ops->now_micros(db->env) - db->open_micros) / 1e6;
     snprintf(line, sizeof line,

@@ -170,6 +170,8 @@ Test(db_cf, a_batch_spans_families_and_each_has_its_own_iterator_and_properties)
     cr_assert_eq(keys, 101);
     char *stats = shale_get_property_cf(db, h[2], "rocksdb.stats");
     cr_assert_not_null(strstr(stats, "Compaction Stats [y]"), "%s", stats);
+    cr_assert_not_null(strstr(stats, "\n  Sum "), "%s", stats);   /* rows RocksDB's scripts parse */
+    cr_assert_not_null(strstr(stats, "\n  Int "), "%s", stats);
     shale_free(stats);
     int counts[3] = {0, 0, 0};
     for (int c = 0; c < 3; c++) {
