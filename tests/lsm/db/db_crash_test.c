@@ -1,15 +1,28 @@
-/* tests/lsm/db/db_crash_test.c: process crashes.  A child process opens the
- * database and writes (puts, deletes, batches with range deletions) until
- * the parent kills it with SIGKILL at a random moment; the parent reopens
- * the database and checks, for every key, issue 6's invariants:
+/* tests/lsm/db/db_crash_test.c: process crashes and power loss.
+ *
+ * Kill -9: a child process opens the database with three column families
+ * (one with the uint64add merge operator) and runs a random mix of puts,
+ * deletes, range deletions, merges, batches spanning families, synced and
+ * unsynced writes, gets and iterator walks checked against the oracle,
+ * flushes and compact_range per family (tests/lsm/db/db_crash_util.c),
+ * until the parent kills it with SIGKILL at a random moment: one cycle in
+ * four during open (recovery), the others while it runs.  The parent
+ * reopens the database and checks every key of every family, issue 6's
+ * invariants:
  *   1/2. every acknowledged write survives (with sync; and without sync,
  *        since the WAL was written to the OS before the acknowledgement);
  *   4.   every value read was written for that key (values describe
- *        themselves: key id, write id, checksum; deleted keys stay deleted);
- *        a batch in flight at the kill is applied whole or not at all;
+ *        themselves; counters hold exactly the expected sum; deleted keys
+ *        stay deleted); the write in flight at the kill is applied whole or
+ *        not at all, across families;
  *   7.   a kill during recovery leaves a database the next open recovers.
- * At the end Debian's RocksDB (ldb) must scan the database and find it
- * consistent.
+ * The mix runs under leveled, universal and FIFO compaction.  At the end
+ * Debian's RocksDB (ldb) must scan every family of the database to the
+ * same contents and find it consistent.
+ *
+ * Long mode: SHALE_CRASH_CYCLES=N runs every kill test N cycles,
+ * SHALE_CRASH_SECONDS=N runs each for N seconds (pick one with --filter);
+ * SHALE_CRASH_SEED=S replays a seed.
  *
  * Power loss (invariant 3) goes through tests/support/fault_env: the test
  * writes, some writes with sync, then "freezes the machine" (every later
@@ -17,11 +30,7 @@
  * the crash), simulates power loss (drop, keep a random prefix of, or
  * garble unsynced bytes; undo directory operations not synced), reopens
  * and requires the database to equal the state after some prefix of the
- * acknowledged writes that includes the last synced one.
- *
- * The expected state lives in a MAP_SHARED page that survives the kill:
- * per key the last acknowledged write id (0: absent) and the write in
- * flight, marked before the call and committed after it returns OK. */
+ * acknowledged writes that includes the last synced one. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -29,199 +38,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "lsm/util/crc32c.h"
+#include "shale/compaction_style.h"
 #include "shale/db.h"
+#include "tests/lsm/db/db_crash_util.h"
 #include "tests/lsm/db/db_test_util.h"
 #include "tests/support/fault_env.h"
 #include "tests/support/test_util.h"
 
-#define NKEYS 2000
-#define MAX_BATCH_KEYS 64
-#define WBUF (64 * 1024)    /* the smallest write buffer shale accepts */
-
-typedef struct slot {
-    uint64_t acked;             /* last acknowledged write id; 0: absent */
-    uint64_t pending;           /* the write in flight (0: a delete) */
-    uint32_t has_pending;
-} slot;
-
-/* Shared between the parent and the writer child (MAP_SHARED). */
-typedef struct shared {
-    uint64_t next_wid;          /* write ids are 1, 2, ... */
-    uint64_t acked_writes;      /* calls acknowledged, all children */
-    uint32_t opened;            /* the child finished shale_db_open */
-    uint32_t n_inflight;        /* keys of the batch in flight */
-    uint32_t inflight[MAX_BATCH_KEYS];
-    slot slots[NKEYS];
-} shared;
-
-typedef struct crash_stats {
-    long cycles, killed_before_open, keys_checked, inflight_applied, inflight_dropped;
-} crash_stats;
-
-static uint64_t rnd(uint64_t *s)
-{
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    return *s;
-}
-
-static void key_of(uint32_t id, char out[16]) { snprintf(out, 16, "key%06u", id); }
-
-/* The value of write `wid` to key `kid`: "k<kid> w<wid> c<crc> <pad>", the
- * pad's length and bytes derived from wid, the crc over everything else. */
-static size_t make_value(uint32_t kid, uint64_t wid, char *out, size_t cap)
-{
-    char body[320];
-    int n = snprintf(body, sizeof body, "k%06u w%012" PRIu64 " ", kid, wid);
-    int pad = (int)(wid * 2654435761u % 180);
-    for (int i = 0; i < pad; i++)
-        body[n++] = (char)('a' + (wid * 31 + (uint64_t)i * 7) % 26);
-    uint32_t crc = crc32c_value(body, (size_t)n);
-    int len = snprintf(out, cap, "%.22sc%08x %.*s", body, crc, n - 22, body + 22);
-    return (size_t)len;
-}
-
-/* Parses and re-derives a value read for key kid: its write id, or 0 if
- * the bytes are not exactly a value written for this key. */
-static uint64_t value_wid(uint32_t kid, const char *v, size_t n)
-{
-    unsigned k = 0;
-    uint64_t wid = 0;
-    char head[23];
-    if (n < 22)
-        return 0;
-    memcpy(head, v, 22);   /* values are not NUL-terminated */
-    head[22] = '\0';
-    if (sscanf(head, "k%06u w%012" SCNu64, &k, &wid) != 2 || k != kid || wid == 0)
-        return 0;
-    char want[400];
-    size_t wn = make_value(kid, wid, want, sizeof want);
-    return wn == n && memcmp(want, v, n) == 0 ? wid : 0;
-}
-
-static shared *shared_new(void)
-{
-    shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    cr_assert_neq(sh, MAP_FAILED);
-    memset(sh, 0, sizeof *sh);
-    return sh;
-}
-
-static shale_options *crash_options(size_t write_buffer)
-{
-    shale_options *o = tdb_options();
-    shale_options_set_write_buffer_size(o, write_buffer);
-    shale_options_set_level0_file_num_compaction_trigger(o, 2);
-    shale_options_set_target_file_size_base(o, 32 * 1024);
-    shale_options_set_max_bytes_for_level_base(o, 128 * 1024);
-    shale_options_set_info_log_level(o, SHALE_LOG_WARN);
-    return o;
-}
-
-/* --- the writer child ------------------------------------------------------ */
-
-static void mark_pending(shared *sh, uint32_t kid, uint64_t wid)
-{
-    __atomic_store_n(&sh->slots[kid].pending, wid, __ATOMIC_SEQ_CST);
-    __atomic_store_n(&sh->slots[kid].has_pending, 1, __ATOMIC_SEQ_CST);
-    if (sh->n_inflight < MAX_BATCH_KEYS)
-        sh->inflight[sh->n_inflight++] = kid;
-}
-
-static void commit_pending(shared *sh)
-{
-    for (uint32_t i = 0; i < sh->n_inflight; i++) {
-        slot *s = &sh->slots[sh->inflight[i]];
-        __atomic_store_n(&s->acked, s->pending, __ATOMIC_SEQ_CST);
-    }
-    for (uint32_t i = 0; i < sh->n_inflight; i++)
-        __atomic_store_n(&sh->slots[sh->inflight[i]].has_pending, 0, __ATOMIC_SEQ_CST);
-    __atomic_add_fetch(&sh->acked_writes, 1, __ATOMIC_SEQ_CST);
-}
-
-/* Adds one random record to b and marks its keys pending.  Returns false
- * when the batch is full. */
-static bool add_record(shared *sh, uint64_t *rng, shale_write_batch *b)
-{
-    char k[16], v[400];
-    uint32_t kid = (uint32_t)(rnd(rng) % NKEYS);
-    uint64_t x = rnd(rng) % 100;
-    key_of(kid, k);
-    if (x < 4 && sh->n_inflight + 8 <= MAX_BATCH_KEYS) {   /* range delete of up to 8 keys */
-        uint32_t end = kid + 1 + (uint32_t)(rnd(rng) % 8);
-        end = end > NKEYS ? NKEYS : end;
-        char ek[16];
-        key_of(end, ek);
-        for (uint32_t i = kid; i < end; i++)
-            mark_pending(sh, i, 0);
-        return shale_write_batch_delete_range(b, k, strlen(k), ek, strlen(ek), NULL) == SHALE_OK;
-    }
-    if (sh->n_inflight >= MAX_BATCH_KEYS)
-        return false;
-    if (x < 25) {
-        mark_pending(sh, kid, 0);
-        return shale_write_batch_delete(b, k, strlen(k), NULL) == SHALE_OK;
-    }
-    uint64_t wid = __atomic_add_fetch(&sh->next_wid, 1, __ATOMIC_SEQ_CST);
-    size_t n = make_value(kid, wid, v, sizeof v);
-    mark_pending(sh, kid, wid);
-    return shale_write_batch_put(b, k, strlen(k), v, n, NULL) == SHALE_OK;
-}
-
-/* One write: a single put or delete (through the batch API, which is what
- * shale_put uses too) or a batch of up to 6 records. */
-static int child_write(shale_db *db, const shale_write_options *wo, shared *sh, uint64_t *rng,
-                       shale_write_batch *b)
-{
-    shale_write_batch_clear(b);
-    sh->n_inflight = 0;
-    int n = rnd(rng) % 4 == 0 ? 2 + (int)(rnd(rng) % 5) : 1;
-    for (int i = 0; i < n; i++)
-        if (!add_record(sh, rng, b))
-            return SHALE_INVALID_ARGUMENT;
-    shale_err err = {0};
-    int rc = shale_write(db, wo, b, &err);
-    if (rc != SHALE_OK) {
-        fprintf(stderr, "crash child: write failed: %s: %s\n", shale_code_name(rc), err.msg);
-        return rc;
-    }
-    commit_pending(sh);
-    return SHALE_OK;
-}
-
-/* Opens dir, then writes until killed (or, with !write, only waits). */
-static _Noreturn void child_main(const char *dir, shared *sh, uint64_t seed, bool sync,
-                                 bool write)
-{
-    shale_options *o = crash_options(WBUF);
-    shale_db *db = NULL;
-    shale_err err = {0};
-    int rc = shale_db_open(o, dir, &db, &err);
-    if (rc != SHALE_OK) {
-        fprintf(stderr, "crash child: open: %s: %s\n", shale_code_name(rc), err.msg);
-        _exit(2);
-    }
-    __atomic_store_n(&sh->opened, 1, __ATOMIC_SEQ_CST);
-    if (!write)
-        for (;;)
-            pause();
-    shale_write_options *wo = shale_write_options_new();
-    shale_write_options_set_sync(wo, sync);
-    shale_write_batch *b = shale_write_batch_new();
-    uint64_t rng = seed | 1;
-    for (;;)
-        if (child_write(db, wo, sh, &rng, b) != SHALE_OK)
-            _exit(3);
-}
-
-/* --- the parent: kill, reopen, verify ------------------------------------------ */
+/* --- kill -9 cycles ------------------------------------------------------------ */
 
 static void sleep_micros(long us)
 {
@@ -230,133 +58,52 @@ static void sleep_micros(long us)
     }
 }
 
-/* The write id the database holds for kid (0: absent); asserts invariant 4. */
-static uint64_t read_wid(shale_db *db, uint32_t kid)
+static long micros_since(const struct timespec *t0)
 {
-    char k[16], *v = NULL;
-    size_t n = 0;
-    shale_err err = {0};
-    key_of(kid, k);
-    int rc = shale_get(db, NULL, k, strlen(k), &v, &n, &err);
-    cr_assert(rc == SHALE_OK || rc == SHALE_NOT_FOUND, "get %s: %s: %s", k, shale_code_name(rc),
-              err.msg);
-    uint64_t wid = rc == SHALE_OK ? value_wid(kid, v, n) : 0;
-    cr_assert(rc == SHALE_NOT_FOUND || wid != 0, "%s holds bytes never written for it: '%.*s'",
-              k, (int)(n < 80 ? n : 80), v);
-    shale_free(v);
-    return wid;
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (t1.tv_sec - t0->tv_sec) * 1000000L + (t1.tv_nsec - t0->tv_nsec) / 1000;
 }
 
-/* A full scan agrees with the gets of keys [0, nkeys): sorted, no
- * duplicates, same values. */
-static void check_scan_keys(shale_db *db, const uint64_t *got, uint32_t nkeys)
+/* Waits until the child has opened the database (or ended); returns how
+ * long it took. */
+static long wait_opened(const crash_shared *sh, pid_t pid, const struct timespec *t0)
 {
-    shale_iter *it = shale_iter_new(db, NULL);
-    long prev = -1, seen = 0, live = 0;
-    for (shale_iter_seek_to_first(it); shale_iter_valid(it); shale_iter_next(it)) {
-        size_t kn, vn;
-        const char *k = shale_iter_key(it, &kn), *v = shale_iter_value(it, &vn);
-        unsigned kid = 0;
-        char kbuf[10] = {0};
-        memcpy(kbuf, k, kn < 9 ? kn : 9);
-        cr_assert(kn == 9 && sscanf(kbuf, "key%06u", &kid) == 1 && kid < nkeys, "stray key %.*s",
-                  (int)kn, k);
-        cr_assert_gt((long)kid, prev, "scan out of order or repeated at %.*s", (int)kn, k);
-        prev = kid;
-        cr_assert_eq(value_wid(kid, v, vn), got[kid], "scan and get disagree on %.*s", (int)kn, k);
-        seen++;
+    int status = 0;
+    while (!__atomic_load_n(&sh->opened, __ATOMIC_SEQ_CST) && micros_since(t0) < 30000000L) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            cr_assert_fail("the writer child ended during open (status 0x%x): %s", status,
+                           sh->child_error);
+        sleep_micros(100);
     }
-    shale_err err = {0};
-    cr_assert_eq(shale_iter_status(it, &err), SHALE_OK, "scan: %s", err.msg);
-    shale_iter_free(it);
-    for (uint32_t i = 0; i < nkeys; i++)
-        live += got[i] != 0;
-    cr_assert_eq(seen, live, "scan saw %ld keys, gets found %ld", seen, live);
+    return micros_since(t0);
 }
 
-/* Reopens dir and checks every key against the shared state, then makes
- * what was read the new acknowledged state. */
-static void verify(const char *dir, shared *sh, crash_stats *st, const char *what)
-{
-    shale_options *o = crash_options(WBUF);
-    shale_db *db = tdb_open(dir, o);
-    shale_options_free(o);
-    uint64_t *got = calloc(NKEYS, sizeof *got);
-    int applied = 0, dropped = 0;
-    for (uint32_t kid = 0; kid < NKEYS; kid++) {
-        slot *s = &sh->slots[kid];
-        got[kid] = read_wid(db, kid);
-        bool ok = got[kid] == s->acked || (s->has_pending && got[kid] == s->pending);
-        cr_assert(ok, "%s: key%06u reads write %" PRIu64 ", acknowledged %" PRIu64
-                  " (in flight: %s %" PRIu64 ")", what, kid, got[kid], s->acked,
-                  s->has_pending ? "yes" : "no", s->pending);
-        if (s->has_pending && s->pending != s->acked) {
-            applied += got[kid] == s->pending;
-            dropped += got[kid] == s->acked;
-        }
-    }
-    cr_assert(applied == 0 || dropped == 0, "%s: the batch in flight is torn: %d keys applied, "
-              "%d not", what, applied, dropped);
-    st->inflight_applied += applied > 0;
-    st->inflight_dropped += dropped > 0;
-    check_scan_keys(db, got, NKEYS);
-    tdb_close(db);
-    for (uint32_t kid = 0; kid < NKEYS; kid++) {
-        sh->slots[kid].acked = got[kid];
-        sh->slots[kid].has_pending = 0;
-    }
-    sh->n_inflight = 0;
-    st->keys_checked += NKEYS;
-    free(got);
-}
-
-/* Forks a writer, kills it after delay_us, and reaps it.  Returns whether
- * it had opened the database. */
-static bool run_and_kill(const char *dir, shared *sh, uint64_t seed, bool sync, bool write,
-                         long delay_us)
+/* Forks a writer and kills it: after delay_us from the fork when in_open,
+ * else delay_us after it opened.  Returns whether it had opened, and sets
+ * *open_us to the open's duration when it waited for it. */
+static bool run_and_kill(const char *dir, crash_shared *sh, const crash_config *cfg,
+                         uint64_t seed, bool write, bool in_open, long delay_us, long *open_us)
 {
     sh->opened = 0;
+    sh->child_error[0] = '\0';
     fflush(NULL);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     pid_t pid = fork();
     cr_assert_neq(pid, -1, "fork: %s", strerror(errno));
     if (pid == 0)
-        child_main(dir, sh, seed, sync, write);
+        crash_child_main(dir, sh, cfg, seed, write);
+    if (!in_open)
+        *open_us = wait_opened(sh, pid, &t0);
     sleep_micros(delay_us);
     kill(pid, SIGKILL);
     int status = 0;
     cr_assert_eq(waitpid(pid, &status, 0), pid);
     cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
-              "the writer child stopped on its own (status 0x%x, seed %" PRIu64 ")", status, seed);
+              "the writer child stopped on its own (status 0x%x, seed %" PRIu64 "): %s", status,
+              seed, sh->child_error);
     return __atomic_load_n(&sh->opened, __ATOMIC_SEQ_CST) != 0;
-}
-
-/* Debian's RocksDB opens a copy: scan exits 0 with one line per live key,
- * and checkconsistency passes. */
-static void check_with_rocksdb(const char *dir, const shared *sh)
-{
-    cr_assert(test_have_program("ldb"), "Debian's ldb (RocksDB 7.8.3) is not installed");
-    char *copy = test_tmpdir("crash-ldb");
-    tdb_copy_dir(dir, copy);
-    char cmd[1024];
-    int status = -1;
-    snprintf(cmd, sizeof cmd, "ldb --db='%s' scan 2>&1", copy);
-    char *out = test_run(cmd, &status);
-    cr_assert_not_null(out);
-    cr_assert_eq(status, 0, "ldb scan failed:\n%.2000s", out);
-    long lines = 0, live = 0;
-    for (const char *p = out; *p != '\0'; p++)
-        lines += *p == '\n';
-    for (int i = 0; i < NKEYS; i++)
-        live += sh->slots[i].acked != 0;
-    cr_assert_eq(lines, live, "ldb scan printed %ld lines for %ld live keys", lines, live);
-    free(out);
-    snprintf(cmd, sizeof cmd, "ldb --db='%s' checkconsistency 2>&1", copy);
-    out = test_run(cmd, &status);
-    cr_assert_not_null(out);
-    cr_assert_eq(status, 0, "ldb checkconsistency failed:\n%.2000s", out);
-    free(out);
-    test_rmtree(copy);
-    free(copy);
 }
 
 /* Seeds from SHALE_CRASH_SEED when set (to replay a failure), else time. */
@@ -368,30 +115,84 @@ static uint64_t pick_seed(void)
     return seed | 1;
 }
 
-static void kill_cycles(bool sync, int cycles)
+/* Long mode: whether cycle c (from 0) should run, given the default count
+ * and the test's start. */
+static bool more_cycles(int c, int dflt, const struct timespec *t0)
 {
-    char *dir = test_tmpdir(sync ? "crash-sync" : "crash-nosync");
-    shared *sh = shared_new();
-    crash_stats st = {0};
+    const char *cycles = getenv("SHALE_CRASH_CYCLES"), *secs = getenv("SHALE_CRASH_SECONDS");
+    if (cycles != NULL)
+        return c < atoi(cycles);
+    if (secs != NULL)
+        return micros_since(t0) < atol(secs) * 1000000L;
+    return c < dflt;
+}
+
+static const char *style_name(int style)
+{
+    return style == SHALE_COMPACTION_STYLE_UNIVERSAL ? "universal"
+           : style == SHALE_COMPACTION_STYLE_FIFO    ? "fifo"
+                                                     : "leveled";
+}
+
+static void report(const crash_config *cfg, const crash_shared *sh, long cycles, long in_open,
+                   const crash_verify_stats *v, long secs)
+{
+    const uint64_t *n = sh->counts;
+    fprintf(stderr, "db_crash %s sync=%d: %ld cycles in %ld s, %ld kills during open; %" PRIu64
+            " writes acknowledged (%" PRIu64 " synced, %" PRIu64 " batches, %" PRIu64
+            " across families): %" PRIu64 " puts, %" PRIu64 " deletes, %" PRIu64 " range "
+            "deletes, %" PRIu64 " merges; checked while running: %" PRIu64 " gets, %" PRIu64
+            " iterator walks (%" PRIu64 " steps); %" PRIu64 " flushes, %" PRIu64
+            " compact_range started; %ld key checks after reopen, write in flight applied %ld"
+            " / dropped %ld; lost 0\n",
+            style_name(cfg->style), cfg->sync, cycles, secs, in_open, n[CC_WRITES],
+            n[CC_SYNC_WRITES], n[CC_BATCHES], n[CC_CROSS_CF_BATCHES], n[CC_PUTS], n[CC_DELETES],
+            n[CC_RANGE_DELETES], n[CC_MERGES], n[CC_GETS], n[CC_ITERS], n[CC_ITER_STEPS],
+            n[CC_FLUSHES], n[CC_COMPACTIONS], v->keys_checked, v->inflight_applied,
+            v->inflight_dropped);
+}
+
+/* The mix must have run: every kind of operation happened. */
+static void check_coverage(const crash_config *cfg, const crash_shared *sh, long cycles)
+{
+    static const char *const names[CC_COUNT] = {
+        "writes", "sync writes", "batches", "cross-family batches", "puts", "deletes",
+        "range deletes", "merges", "gets", "iterator walks", "iterator steps", "flushes",
+        "compactions"};
+    cr_assert_gt(sh->counts[CC_WRITES], (uint64_t)cycles, "the children wrote too little");
+    for (int i = 0; i < CC_COUNT; i++)
+        if (i != CC_SYNC_WRITES || cfg->sync != 0)
+            cr_assert_gt(sh->counts[i], 0, "no %s in %ld cycles", names[i], cycles);
+}
+
+static void kill_cycles(int style, int sync, int dflt_cycles)
+{
+    crash_config cfg = {.style = style, .sync = sync, .write_buffer = CRASH_WBUF};
+    char *dir = test_tmpdir("crash");
+    crash_shared *sh = crash_shared_new();
+    crash_verify_stats vs = {0};
+    long killed_in_open = 0, open_us = 20000, c = 0;
     uint64_t rng = pick_seed();
-    for (int c = 0; c < cycles; c++) {
-        uint64_t seed = rnd(&rng);
-        /* 2..62 ms; with sync, writes are slower, so let the child run longer */
-        long delay = 2000 + (long)(rnd(&rng) % (sync ? 120000 : 60000));
-        if (!run_and_kill(dir, sh, seed, sync, true, delay))
-            st.killed_before_open++;
-        char what[64];
-        snprintf(what, sizeof what, "cycle %d (child seed %" PRIu64 ")", c, seed);
-        verify(dir, sh, &st, what);
-        st.cycles++;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (; more_cycles((int)c, dflt_cycles, &t0); c++) {
+        uint64_t seed = crash_rnd(&rng);
+        bool in_open = crash_rnd(&rng) % 4 == 0;
+        /* in open: up to the last open's duration; running: 1..61 ms
+         * (with every write synced, 1..121 ms) */
+        long delay = in_open ? (long)(crash_rnd(&rng) % (uint64_t)(open_us + 1))
+                             : 1000 + (long)(crash_rnd(&rng) % (sync == 1 ? 120000 : 60000));
+        killed_in_open += !run_and_kill(dir, sh, &cfg, seed, true, in_open, delay, &open_us);
+        char what[96];
+        snprintf(what, sizeof what, "%s cycle %ld (child seed %" PRIu64 ")", style_name(style),
+                 c, seed);
+        crash_verify(dir, sh, &cfg, &vs, what);
     }
-    fprintf(stderr, "db_crash %s: %ld cycles, %" PRIu64 " writes acknowledged, %ld killed in "
-            "open, %ld key checks, in-flight batch applied %ld / dropped %ld, lost 0\n",
-            sync ? "sync" : "no-sync", st.cycles, sh->acked_writes, st.killed_before_open,
-            st.keys_checked, st.inflight_applied, st.inflight_dropped);
-    cr_assert_gt(sh->acked_writes, (uint64_t)cycles, "the children wrote too little to test");
-    check_with_rocksdb(dir, sh);
-    munmap(sh, sizeof *sh);
+    report(&cfg, sh, c, killed_in_open, &vs, micros_since(&t0) / 1000000);
+    if (c >= 50)
+        check_coverage(&cfg, sh, c);
+    crash_check_with_rocksdb(dir, sh);
+    crash_shared_free(sh);
     test_rmtree(dir);
     free(dir);
 }
@@ -400,86 +201,109 @@ TestSuite(db_crash, .timeout = 600);
 
 Test(db_crash, sigkill_never_loses_a_synced_write_or_shows_a_foreign_value)
 {
-    kill_cycles(true, 200);
+    kill_cycles(SHALE_COMPACTION_STYLE_LEVEL, 1, 100);
 }
 
 Test(db_crash, sigkill_without_sync_keeps_every_write_the_wal_acknowledged)
 {
-    kill_cycles(false, 100);
+    kill_cycles(SHALE_COMPACTION_STYLE_LEVEL, 0, 100);
+}
+
+Test(db_crash, sigkill_under_universal_compaction_loses_nothing)
+{
+    kill_cycles(SHALE_COMPACTION_STYLE_UNIVERSAL, 2, 100);
+}
+
+Test(db_crash, sigkill_under_fifo_compaction_loses_nothing)
+{
+    kill_cycles(SHALE_COMPACTION_STYLE_FIFO, 2, 100);
 }
 
 /* --- kill during recovery ---------------------------------------------------- */
 
-/* A database whose data is all in one large WAL: reopening it with a small
- * write buffer replays and flushes for a while. */
-static void build_large_wal_db(const char *dir, shared *sh)
+/* A database whose data is all in one large WAL, in the three families
+ * (counters by merges only): reopening it with a small write buffer
+ * replays and flushes for a while. */
+static void build_large_wal_db(const char *dir, crash_shared *sh)
 {
-    shale_options *o = crash_options(64u << 20);
-    shale_db *db = tdb_open(dir, o);
-    shale_options_free(o);
+    crash_config big = {.style = SHALE_COMPACTION_STYLE_LEVEL, .write_buffer = 64u << 20};
+    shale_db *db = NULL;
+    shale_cf *h[CRASH_NCF];
     shale_err err = {0};
+    cr_assert_eq(crash_open(dir, &big, &db, h, &err), SHALE_OK, "%s", err.msg);
     char k[16], v[400];
     for (uint32_t round = 0; round < 8; round++) {
-        for (uint32_t kid = round % 2; kid < NKEYS; kid += 1 + round % 2) {
-            uint64_t wid = ++sh->next_wid;
-            size_t n = make_value(kid, wid, v, sizeof v);
-            key_of(kid, k);
-            cr_assert_eq(shale_put(db, NULL, k, strlen(k), v, n, &err), SHALE_OK, "%s", err.msg);
-            sh->slots[kid].acked = wid;
+        for (uint32_t gid = round % 2; gid < CRASH_SLOTS; gid += 1 + round % 2) {
+            uint32_t cf = gid / CRASH_KEYS;
+            uint64_t wid = ++sh->next_wid, operand = 1 + wid % 997;
+            size_t n = cf == CRASH_CF_COUNTER ? 8 : crash_make_value(gid, wid, v, sizeof v);
+            for (int i = 0; i < 8 && n == 8; i++)
+                v[i] = (char)(operand >> (8 * i));
+            crash_key(gid % CRASH_KEYS, k);
+            int rc = cf == CRASH_CF_COUNTER
+                         ? shale_merge_cf(db, NULL, h[cf], k, strlen(k), v, n, &err)
+                         : shale_put_cf(db, NULL, h[cf], k, strlen(k), v, n, &err);
+            cr_assert_eq(rc, SHALE_OK, "%s", err.msg);
+            sh->slots[gid].acked = cf == CRASH_CF_COUNTER ? sh->slots[gid].acked + operand : wid;
         }
     }
-    tdb_close(db);   /* close does not flush: everything stays in the WAL */
+    crash_close(db, h);   /* close does not flush: everything stays in the WAL */
 }
 
 /* How long a full open of a copy of `dir` takes, in microseconds. */
-static long time_open(const char *dir)
+static long time_open(const char *dir, const crash_config *cfg)
 {
     char *copy = test_tmpdir("crash-time");
     tdb_copy_dir(dir, copy);
-    struct timespec t0, t1;
+    struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    shale_options *o = crash_options(WBUF);
-    shale_db *db = tdb_open(copy, o);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    tdb_close(db);
-    shale_options_free(o);
+    shale_db *db = NULL;
+    shale_cf *h[CRASH_NCF];
+    shale_err err = {0};
+    cr_assert_eq(crash_open(copy, cfg, &db, h, &err), SHALE_OK, "%s", err.msg);
+    long us = micros_since(&t0);
+    crash_close(db, h);
     test_rmtree(copy);
     free(copy);
-    long us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
     return us < 1000 ? 1000 : us;
 }
 
 Test(db_crash, kill_during_recovery_leaves_a_database_the_next_open_recovers)
 {
     char *pristine = test_tmpdir("crash-rec-src"), *dir = test_tmpdir("crash-rec");
-    shared *sh = shared_new();
+    crash_config cfg = {.style = SHALE_COMPACTION_STYLE_LEVEL, .write_buffer = CRASH_WBUF};
+    crash_shared *sh = crash_shared_new();
     build_large_wal_db(pristine, sh);
-    long open_us = time_open(pristine);
+    long open_us = time_open(pristine, &cfg), unused = 0;
     uint64_t rng = pick_seed();
-    crash_stats st = {0};
-    int mid_recovery = 0;
-    for (int c = 0; c < 12; c++) {
+    crash_verify_stats st = {0};
+    int mid_recovery = 0, c = 0;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (; more_cycles(c, 12, &t0); c++) {
         tdb_copy_dir(pristine, dir);
         for (int k = 0; k < 3; k++) {   /* up to three recoveries killed in a row */
-            long delay = (long)(rnd(&rng) % (uint64_t)open_us);
+            long delay = (long)(crash_rnd(&rng) % (uint64_t)open_us);
             /* The child writes nothing after opening: sh stays exact. */
             sh->n_inflight = 0;
-            bool opened = run_and_kill(dir, sh, rnd(&rng), false, false, delay);
+            bool opened = run_and_kill(dir, sh, &cfg, crash_rnd(&rng), false, true, delay, &unused);
             mid_recovery += !opened;
             if (opened)
                 break;
         }
         char what[64];
         snprintf(what, sizeof what, "recovery cycle %d", c);
-        shared saved = *sh;
-        verify(dir, sh, &st, what);
-        cr_assert_eq(memcmp(saved.slots, sh->slots, sizeof saved.slots), 0);
+        crash_slot saved[CRASH_SLOTS];
+        memcpy(saved, sh->slots, sizeof saved);
+        crash_verify(dir, sh, &cfg, &st, what);
+        cr_assert_eq(memcmp(saved, sh->slots, sizeof saved), 0);
     }
-    fprintf(stderr, "db_crash recovery: open takes %ld us; %d kills landed mid-recovery, "
-            "%ld keys verified, lost 0\n", open_us, mid_recovery, st.keys_checked);
+    fprintf(stderr, "db_crash recovery: %d cycles, open takes %ld us; %d kills landed "
+            "mid-recovery, %ld keys verified, lost 0\n", c, open_us, mid_recovery,
+            st.keys_checked);
     cr_assert_gt(mid_recovery, 0, "no kill landed during recovery");
-    check_with_rocksdb(dir, sh);
-    munmap(sh, sizeof *sh);
+    crash_check_with_rocksdb(dir, sh);
+    crash_shared_free(sh);
     test_rmtree(pristine);
     test_rmtree(dir);
     free(pristine);
@@ -528,17 +352,17 @@ static void pl_write(pl_run *r, shale_write_options *wo, bool sync)
 {
     shale_write_batch *b = shale_write_batch_new();
     size_t mark = r->h.n_ops;
-    int n = 1 + (int)(rnd(&r->rng) % 4);
+    int n = 1 + (int)(crash_rnd(&r->rng) % 4);
     char k[16], v[400];
     for (int i = 0; i < n; i++) {
-        uint32_t kid = (uint32_t)(rnd(&r->rng) % PL_KEYS);
-        key_of(kid, k);
-        if (rnd(&r->rng) % 5 == 0) {
+        uint32_t kid = (uint32_t)(crash_rnd(&r->rng) % PL_KEYS);
+        crash_key(kid, k);
+        if (crash_rnd(&r->rng) % 5 == 0) {
             cr_assert_eq(shale_write_batch_delete(b, k, strlen(k), NULL), SHALE_OK);
             pl_push_op(&r->h, kid, 0);
         } else {
             uint64_t wid = ++r->next_wid;
-            size_t vn = make_value(kid, wid, v, sizeof v);
+            size_t vn = crash_make_value(kid, wid, v, sizeof v);
             cr_assert_eq(shale_write_batch_put(b, k, strlen(k), v, vn, NULL), SHALE_OK);
             pl_push_op(&r->h, kid, wid);
         }
@@ -634,10 +458,10 @@ static void pl_iteration(uint64_t seed, fault_power_loss_mode mode, size_t wbuf,
     shale_options *o = pl_options(r.fe, wbuf);
     r.db = tdb_open(r.dir, o);
     shale_write_options *wo = shale_write_options_new();
-    int calls = 40 + (int)(rnd(&r.rng) % 260);
+    int calls = 40 + (int)(crash_rnd(&r.rng) % 260);
     for (int i = 0; i < calls; i++) {
-        pl_write(&r, wo, rnd(&r.rng) % 8 == 0);
-        if (flushes && rnd(&r.rng) % 60 == 0) {
+        pl_write(&r, wo, crash_rnd(&r.rng) % 8 == 0);
+        if (flushes && crash_rnd(&r.rng) % 60 == 0) {
             shale_err err = {0};
             cr_assert_eq(shale_flush(r.db, true, &err), SHALE_OK, "flush: %s", err.msg);
             r.h.durable = r.h.n_calls;   /* a finished flush makes everything before it durable */
@@ -658,8 +482,8 @@ static void pl_iteration(uint64_t seed, fault_power_loss_mode mode, size_t wbuf,
                  (int)mode, shale_code_name(rc), err.msg);
     uint64_t got[PL_KEYS];
     for (uint32_t k = 0; k < PL_KEYS; k++)
-        got[k] = read_wid(db, k);
-    check_scan_keys(db, got, PL_KEYS);
+        got[k] = crash_read_state(db, NULL, k);
+    crash_check_scan(db, NULL, 0, got, PL_KEYS);
     tdb_close(db);
     uint32_t bad = 0;
     long p = pl_match_prefix(&r.h, got, &bad);
@@ -687,7 +511,7 @@ static void pl_many(const char *what, int iterations, size_t wbuf, bool flushes)
     uint64_t rng = pick_seed();
     long lost = 0;
     for (int i = 0; i < iterations; i++)
-        pl_iteration(rnd(&rng), (fault_power_loss_mode)(i % 3), wbuf, flushes, &lost);
+        pl_iteration(crash_rnd(&rng), (fault_power_loss_mode)(i % 3), wbuf, flushes, &lost);
     fprintf(stderr, "db_powerloss %s: %d iterations, every one a prefix holding every synced "
             "write; %ld unsynced writes lost in all\n", what, iterations, lost);
 }
@@ -699,10 +523,65 @@ Test(db_crash, power_loss_with_one_wal_leaves_a_prefix_holding_every_synced_writ
 
 Test(db_crash, power_loss_with_flushes_leaves_a_prefix_holding_every_synced_write)
 {
-    pl_many("flushes", 340, WBUF, false);
+    pl_many("flushes", 340, CRASH_WBUF, false);
 }
 
 Test(db_crash, power_loss_after_a_finished_flush_keeps_everything_before_it)
 {
-    pl_many("explicit flushes", 340, WBUF, true);
+    pl_many("explicit flushes", 340, CRASH_WBUF, true);
+}
+
+/* --- the oracle itself ------------------------------------------------------------ */
+
+/* The judge is not blind: a lost write, a wrong counter sum, another key's
+ * value and a torn in-flight batch are each refused; the two whole
+ * outcomes of the batch are accepted. */
+Test(db_crash, the_oracle_refuses_lost_writes_wrong_sums_and_torn_batches)
+{
+    crash_shared *sh = crash_shared_new();
+    const uint32_t plain = 5, other = CRASH_KEYS + 7, counter = CRASH_CF_COUNTER * CRASH_KEYS + 3;
+    const uint32_t batch = 9;   /* in flight with the counter's merge */
+    sh->slots[plain].acked = 10;
+    sh->slots[other].acked = 11;
+    sh->slots[counter] = (crash_slot){.acked = 500, .pending = 750, .has_pending = 1};
+    sh->slots[batch] = (crash_slot){.acked = 12, .pending = 13, .has_pending = 1};
+    uint64_t *got = calloc(CRASH_SLOTS, sizeof *got);
+    for (uint32_t i = 0; i < CRASH_SLOTS; i++)
+        got[i] = sh->slots[i].acked;
+    char why[256] = "";
+    int applied = -1;
+    cr_assert_eq(crash_judge(sh, got, &applied, why, sizeof why), 0, "%s", why);
+    cr_assert_eq(applied, 0, "the batch left out whole");
+    got[counter] = 750;
+    got[batch] = 13;
+    cr_assert_eq(crash_judge(sh, got, &applied, why, sizeof why), 0, "%s", why);
+    cr_assert_eq(applied, 1, "the batch applied whole");
+    got[batch] = 12;
+    cr_assert_eq(crash_judge(sh, got, &applied, why, sizeof why), -1);
+    cr_assert(strstr(why, "torn") != NULL, "%s", why);
+    const struct { uint32_t gid; uint64_t v; const char *want; } bad[] = {
+        {plain, 0, "default/key000005 reads 0, acknowledged 10"},
+        {counter, 501, "cf_counter/key000003 reads 501"},
+        {other, 12, "cf_plain/key000007 reads 12, acknowledged 11"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        for (uint32_t g = 0; g < CRASH_SLOTS; g++)
+            got[g] = sh->slots[g].acked;
+        got[bad[i].gid] = bad[i].v;
+        cr_assert_eq(crash_judge(sh, got, &applied, why, sizeof why), -1, "case %zu", i);
+        cr_assert(strstr(why, bad[i].want) != NULL, "case %zu: %s", i, why);
+    }
+    /* values describe their key: another key's bytes, or a short counter,
+     * stand for no write of this key */
+    char v[400];
+    uint64_t st = 0;
+    size_t n = crash_make_value(plain, 10, v, sizeof v);
+    cr_assert(crash_value_state(plain, v, n, &st) && st == 10);
+    cr_assert(!crash_value_state(plain + 1, v, n, &st));
+    v[n - 1] ^= 1;
+    cr_assert(!crash_value_state(plain, v, n, &st));
+    cr_assert(!crash_value_state(counter, "\x01\0\0\0\0\0\0", 7, &st));
+    cr_assert(crash_value_state(counter, "\x01\x02\0\0\0\0\0\0", 8, &st) && st == 0x0201);
+    free(got);
+    crash_shared_free(sh);
 }
