@@ -260,6 +260,18 @@ static uint32_t delete_checkpoint(shale_ckpt_storage *st, const ckpt_meta *m)
         ckpt_chk_name(m->id, m->files[i].stored, name, sizeof name);
         removed += st->ops->remove(st, name, NULL) == SHALE_OK;
     }
+    /* Files the layers above add beside the database's (the keyed-state
+     * metadata and heap snapshots) go with the checkpoint too. */
+    char **rest = NULL;
+    size_t n_rest = 0;
+    ckpt_chk_name(m->id, NULL, name, sizeof name);
+    if (st->ops->list(st, name, &rest, &n_rest, NULL) == SHALE_OK) {
+        for (size_t i = 0; i < n_rest; i++) {
+            ckpt_chk_name(m->id, rest[i], name, sizeof name);
+            removed += st->ops->remove(st, name, NULL) == SHALE_OK;
+        }
+        shale_env_free_names(rest, n_rest);
+    }
     ckpt_chk_name(m->id, NULL, name, sizeof name);
     (void)st->ops->rmdir(st, name, NULL);
     return removed;
