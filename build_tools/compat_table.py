@@ -27,8 +27,6 @@ import sys
 TABLE_STATUS = {
     'COMPAT_USED': ('implemented', ''),
     'COMPAT_STORED': ('partial', 'stored and returned by the getter; shale has no such setting'),
-    'COMPAT_STYLE': ('partial', 'stored and returned by the getter; passed on once '
-                                'include/shale/compaction_style.h lands (TODO-compaction-style)'),
 }
 MARK = re.compile(r'/\*\s*compat:\s*(.*?)\*/', re.S)
 NAME = re.compile(r'\b((?:rocksdb|shale)_\w+)\s*\(')

@@ -156,7 +156,7 @@ struct rocksdb_options_t {
     rocksdb_comparator_t *comparator;         /* borrowed; NULL: bytewise */
     size_t compaction_readahead_size;
     unsigned char memtable_whole_key_filtering, dump_malloc_stats;
-    struct {                                  /* TODO: include/shale/compaction_style.h */
+    struct {                                  /* universal and FIFO settings, passed on at open */
         int size_ratio, min_merge_width, max_merge_width;
         int max_size_amplification_percent, compression_size_percent, stop_style;
         uint64_t fifo_max_table_files_size;

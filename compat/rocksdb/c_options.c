@@ -198,8 +198,7 @@ void rocksdb_options_optimize_level_style_compaction(rocksdb_options_t *opt,
     rocksdb_options_set_compression_per_level(opt, levels, (size_t)n);
 }
 
-/* compat: partial: sets the memtable sizes and the style; universal compaction waits for
- * compaction_style.h */
+/* compat: implemented */
 void rocksdb_options_optimize_universal_style_compaction(rocksdb_options_t *opt,
                                                          uint64_t memtable_memory_budget)
 {
@@ -267,8 +266,7 @@ void rocksdb_options_set_dump_malloc_stats(rocksdb_options_t *opt, unsigned char
     opt->dump_malloc_stats = v != 0;
 }
 
-/* compat: partial: the style's values are kept (TODO-compaction-style: passed on once
- * compaction_style.h lands) */
+/* compat: implemented */
 void rocksdb_options_set_universal_compaction_options(
     rocksdb_options_t *opt, rocksdb_universal_compaction_options_t *uco)
 {
@@ -282,8 +280,7 @@ void rocksdb_options_set_universal_compaction_options(
     opt->style.stop_style = rocksdb_universal_compaction_options_get_stop_style(uco);
 }
 
-/* compat: partial: the size limit is kept (TODO-compaction-style: passed on once
- * compaction_style.h lands) */
+/* compat: implemented */
 void rocksdb_options_set_fifo_compaction_options(rocksdb_options_t *opt,
                                                  rocksdb_fifo_compaction_options_t *fifo)
 {
@@ -323,6 +320,24 @@ static void apply_db_options(const rocksdb_options_t *r, shale_options *o)
                                                 r->num_compression_per_level);
     if (r->stats != NULL)
         shale_options_set_statistics(o, r->stats);
+}
+
+/* The compaction style and its options (include/shale/compaction_style.h).
+ * RocksDB's C API has no setter for ttl, FIFO's allow_compaction or
+ * universal's allow_trivial_move: shale's defaults are RocksDB's (an unset
+ * ttl is 0 under FIFO; under the other styles RocksDB's 30 days would
+ * start TTL compactions shale does not run). */
+static void apply_style(const rocksdb_options_t *r, shale_options *o)
+{
+    shale_options_set_compaction_style(o, r->compaction_style);
+    shale_options_set_universal_size_ratio(o, (unsigned)r->style.size_ratio);
+    shale_options_set_universal_min_merge_width(o, (unsigned)r->style.min_merge_width);
+    shale_options_set_universal_max_merge_width(o, (unsigned)r->style.max_merge_width);
+    shale_options_set_universal_max_size_amplification_percent(
+        o, (unsigned)r->style.max_size_amplification_percent);
+    shale_options_set_universal_compression_size_percent(o, r->style.compression_size_percent);
+    shale_options_set_universal_stop_style(o, r->style.stop_style);
+    shale_options_set_fifo_max_table_files_size(o, r->style.fifo_max_table_files_size);
 }
 
 static int apply_callbacks(const rocksdb_options_t *r, shale_options *o, shale_err *err)
@@ -372,6 +387,7 @@ int compat_options_to_shale(const rocksdb_options_t *r, shale_options **out, sha
     int rc = r == NULL || o == NULL ? SHALE_NO_MEMORY : SHALE_OK;
     if (rc == SHALE_OK) {
         apply_db_options(r, o);
+        apply_style(r, o);
         rc = apply_callbacks(r, o, err);
     }
     if (rc == SHALE_OK)

@@ -6,8 +6,6 @@
  *   COMPAT_USED    passed to shale when a database opens (implemented)
  *   COMPAT_STORED  kept and returned by the getter; shale has no such
  *                  setting, so it has no effect (partial)
- *   COMPAT_STYLE   kept and returned by the getter; passed on once
- *                  include/shale/compaction_style.h lands (partial)
  * The defaults were read from Debian's librocksdb 7.8.3 getters. */
 #ifndef COMPAT_ROCKSDB_C_OPTIONS_TABLE_H
 #define COMPAT_ROCKSDB_C_OPTIONS_TABLE_H
@@ -107,7 +105,7 @@
     X(wal_recovery_mode, int, int, 2, COMPAT_USED) \
     X(compression, int, int, 1, COMPAT_USED) \
     X(bottommost_compression, int, int, 255, COMPAT_STORED) \
-    X(compaction_style, int, int, 0, COMPAT_STYLE) \
+    X(compaction_style, int, int, 0, COMPAT_USED) \
     X(atomic_flush, unsigned char, unsigned char, 0, COMPAT_STORED) \
     X(manual_wal_flush, unsigned char, unsigned char, 0, COMPAT_STORED) \
     X(wal_compression, int, int, 0, COMPAT_STORED)

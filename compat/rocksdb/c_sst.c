@@ -2,9 +2,10 @@
  * over shale's, and external file ingestion.
  *
  * The writer takes its table options and compression from the
- * rocksdb_options_t it was created with, as RocksDB's does.  shale's
- * public API has no ingestion yet, so rocksdb_ingest_external_file*()
- * report "Not implemented". */
+ * rocksdb_options_t it was created with, as RocksDB's does.  Ingestion is
+ * shale_ingest_external_files() (include/shale/ingest.h): RocksDB's
+ * placement and sequence numbers, with each file rewritten into the
+ * database instead of linked. */
 #include "compat/rocksdb/c_internal.h"
 
 #include <stdlib.h>
@@ -206,35 +207,37 @@ rocksdb_ingestexternalfileoptions_t *rocksdb_ingestexternalfileoptions_create(vo
     return o;
 }
 
-/* compat: partial: stored; ingestion is not implemented */
+/* compat: partial: the external files are deleted after a successful ingestion, as
+ * RocksDB's; they are copied (rewritten) into the database, never hard-linked */
 void rocksdb_ingestexternalfileoptions_set_move_files(rocksdb_ingestexternalfileoptions_t *opt,
                                                       unsigned char move_files)
 {
     opt->move_files = move_files;
 }
 
-/* compat: partial: stored; ingestion is not implemented */
+/* compat: implemented */
 void rocksdb_ingestexternalfileoptions_set_snapshot_consistency(
     rocksdb_ingestexternalfileoptions_t *opt, unsigned char snapshot_consistency)
 {
     opt->snapshot_consistency = snapshot_consistency;
 }
 
-/* compat: partial: stored; ingestion is not implemented */
+/* compat: implemented */
 void rocksdb_ingestexternalfileoptions_set_allow_global_seqno(
     rocksdb_ingestexternalfileoptions_t *opt, unsigned char allow_global_seqno)
 {
     opt->allow_global_seqno = allow_global_seqno;
 }
 
-/* compat: partial: stored; ingestion is not implemented */
+/* compat: implemented */
 void rocksdb_ingestexternalfileoptions_set_allow_blocking_flush(
     rocksdb_ingestexternalfileoptions_t *opt, unsigned char allow_blocking_flush)
 {
     opt->allow_blocking_flush = allow_blocking_flush;
 }
 
-/* compat: partial: stored; ingestion is not implemented */
+/* compat: partial: stored; an ingestion with it fails with "Invalid argument" as on a
+ * RocksDB database without allow_ingest_behind (shale has no such databases) */
 void rocksdb_ingestexternalfileoptions_set_ingest_behind(
     rocksdb_ingestexternalfileoptions_t *opt, unsigned char ingest_behind)
 {
@@ -247,21 +250,52 @@ void rocksdb_ingestexternalfileoptions_destroy(rocksdb_ingestexternalfileoptions
     free(opt);
 }
 
-/* compat: not implemented: shale's public API has no ingestion (TODO-ingest) */
+/* shale's options for opt (NULL: RocksDB's defaults); NULL when out of memory. */
+static shale_ingest_options *ingest_options(const rocksdb_ingestexternalfileoptions_t *opt)
+{
+    shale_ingest_options *o = shale_ingest_options_new();
+    if (o == NULL || opt == NULL)
+        return o;
+    shale_ingest_options_set_move_files(o, opt->move_files != 0);
+    shale_ingest_options_set_snapshot_consistency(o, opt->snapshot_consistency != 0);
+    shale_ingest_options_set_allow_global_seqno(o, opt->allow_global_seqno != 0);
+    shale_ingest_options_set_allow_blocking_flush(o, opt->allow_blocking_flush != 0);
+    shale_ingest_options_set_ingest_behind(o, opt->ingest_behind != 0);
+    return o;
+}
+
+static void ingest(rocksdb_t *db, shale_cf *cf, const char *const *file_list, size_t list_len,
+                   const rocksdb_ingestexternalfileoptions_t *opt, char **errptr)
+{
+    shale_ingest_options *o = ingest_options(opt);
+    if (o == NULL) {
+        compat_set_errf(errptr, SHALE_NO_MEMORY, "out of memory");
+        return;
+    }
+    shale_err err = {0};
+    int rc = shale_ingest_external_files(db->db, cf, file_list, list_len, o, &err);
+    (void)compat_check(errptr, rc, &err);
+    shale_ingest_options_free(o);
+}
+
+/* compat: partial: each file is rewritten (copied) into the database with its sequence
+ * number in every key, where RocksDB links it and records the number beside it */
 void rocksdb_ingest_external_file(rocksdb_t *db, const char *const *file_list,
                                   const size_t list_len,
                                   const rocksdb_ingestexternalfileoptions_t *opt, char **errptr)
 {
-    (void)db, (void)file_list, (void)list_len, (void)opt;
-    compat_not_implemented(errptr, "IngestExternalFile");
+    ingest(db, NULL, file_list, list_len, opt, errptr);
 }
 
-/* compat: not implemented: shale's public API has no ingestion (TODO-ingest) */
+/* compat: partial: as rocksdb_ingest_external_file */
 void rocksdb_ingest_external_file_cf(rocksdb_t *db, rocksdb_column_family_handle_t *handle,
                                      const char *const *file_list, const size_t list_len,
                                      const rocksdb_ingestexternalfileoptions_t *opt,
                                      char **errptr)
 {
-    (void)db, (void)handle, (void)file_list, (void)list_len, (void)opt;
-    compat_not_implemented(errptr, "IngestExternalFile");
+    if (handle == NULL) {   /* RocksDB's DBImpl::IngestExternalFiles text */
+        compat_set_errf(errptr, SHALE_INVALID_ARGUMENT, "column family handle is null");
+        return;
+    }
+    ingest(db, handle->cf, file_list, list_len, opt, errptr);
 }

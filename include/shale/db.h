@@ -25,6 +25,7 @@
 #include "shale/merge.h"   /* merge operators, shale_merge() */
 #include "shale/compaction_filter.h"
 #include "shale/compaction_style.h"
+#include "shale/ingest.h"      /* shale_ingest_external_files() */
 
 #ifdef __cplusplus
 extern "C" {

@@ -171,6 +171,7 @@ static void flush_locked(shale_db *db, db_cf *cfd) SHALE_REQUIRES(db->mu.lock)
         memmove(&cfd->imm[0], &cfd->imm[1], (size_t)cfd->n_imm * sizeof cfd->imm[0]);
         mem_unref(mem);
     }
+    db_sv_install_locked(db, cfd);
     if (rc == SHALE_OK && !cfd->dropped) {
         level_stats *ls = &cfd->lstats[0];
         ls->bytes_written += bytes;

@@ -38,6 +38,7 @@ int db_cf_new(shale_db *db, vset_cf *vcf, const shale_options *o, uint64_t log_n
     c->refs = 1;
     c->mem_log_number = log_number;
     picker_init(&c->picker, &vcf->opts);
+    db_sv_install_locked(db, c);
     *out = c;
     return SHALE_OK;
 }
@@ -47,6 +48,7 @@ void db_cf_unref_locked(shale_db *db, db_cf *c)
     shale_mutex_assert_held(&db->mu.lock);
     if (c == NULL || --c->refs > 0)
         return;
+    db_sv_clear_locked(c);
     mem_unref(c->mem);
     for (int i = 0; i < c->n_imm; i++)
         mem_unref(c->imm[i].mem);
@@ -229,6 +231,7 @@ int shale_drop_cf(shale_db *db, shale_cf *cf, shale_err *err)
                         : vset_drop_cf(db->vs, c->vcf, &db->mu.lock, err);
     if (rc == SHALE_OK) {
         c->dropped = true;
+        db_sv_install_locked(db, c);
         list_remove_locked(db, c);
         logger_log(db->log, SHALE_LOG_INFO, "Dropped column family [%s] (ID %u)", c->name,
                    c->id);

@@ -248,6 +248,7 @@ static int apply_edit_locked(shale_db *db, db_cf *cfd, version_edit *edit, shale
         return SHALE_OK;
     edit->column_family = cfd->id;
     int rc = vset_log_and_apply(db->vs, edit, &db->mu.lock, err);
+    db_sv_install_locked(db, cfd);
     if (rc != SHALE_OK && !cfd->dropped)
         db_set_bg_error_locked(db, err);
     return cfd->dropped ? SHALE_OK : rc;

@@ -23,6 +23,7 @@
 #include "lsm/cache/table_cache.h"
 #include "lsm/compaction/picker.h"
 #include "lsm/db/options.h"
+#include "lsm/db/superversion.h"
 #include "lsm/util/statistics.h"
 #include "lsm/db/write_batch.h"
 #include "lsm/log/log_writer.h"
@@ -98,6 +99,12 @@ struct db_cf {
     bool dropped;
     compaction_picker picker;
     level_stats lstats[MAX_LEVELS];
+
+    /* What readers take (superversion.h): swapped under mu by
+     * db_sv_install_locked() wherever mem, imm or the version change;
+     * loaded without any lock. */
+    _Atomic(superversion *) sv;
+    atomic_uint sv_pins;           /* readers between loading sv and referencing it */
 };
 
 /* A handle: what the API hands out. */
@@ -210,10 +217,8 @@ typedef struct table_output table_output;
 typedef struct read_view {
     db_cf *cfd;                  /* not referenced: valid while its handle is */
     uint64_t seq;
-    memtable *mem;
-    memtable *imm[DB_MAX_IMM];   /* newest first */
-    int n_imm;
-    version *v;
+    superversion *sv;            /* referenced; or &own (taken under mu) */
+    superversion own;            /* only when the family had no superversion */
 } read_view;
 void db_view_acquire(shale_db *db, db_cf *cfd, const shale_read_options *ro, read_view *rv);
 /* The value of user_key as a read at sequence `seq` sees it, merges

@@ -20,7 +20,7 @@
 
 typedef struct level_src {
     shale_db *db;
-    version *v;
+    superversion *sv;
     int level;
     concat_file *files;
     sst_iter_options o;
@@ -40,24 +40,28 @@ struct shale_iter {
 static iter *open_level_file(void *arg, size_t i, shale_err *err)
 {
     level_src *ls = arg;
-    file_meta *f = ls->v->files[ls->level][i];
     sst_reader *r = NULL;
-    if (tc_get(ls->db->tcache, f->number, f->file_size, &r, err) != SHALE_OK)
+    bool owned = false;
+    if (sv_table(ls->db, ls->sv, ls->level, i, &r, &owned, err) != SHALE_OK)
         return NULL;
     sst_iter_options o = ls->o;
     if (!ls->have_opts)
         sst_iter_options_init(&o, r);
     iter *it = sst_reader_new_data_iter(r, &o, err);
-    sst_reader_unref(r);
+    if (owned)
+        sst_reader_unref(r);
     return it;
 }
 
-/* Adds file f's data iterator (if want_data) and its tombstones. */
-static int add_file(shale_db *db, file_meta *f, const sst_iter_options *o, bool want_data,
-                    iter **kids, size_t *k, rd_agg *agg, shale_err *err)
+/* Adds the data iterator (if want_data) and the tombstones of file i of
+ * `level`. */
+static int add_file(shale_db *db, superversion *sv, int level, size_t i,
+                    const sst_iter_options *o, bool want_data, iter **kids, size_t *k, rd_agg *agg,
+                    shale_err *err)
 {
     sst_reader *r = NULL;
-    int rc = tc_get(db->tcache, f->number, f->file_size, &r, err);
+    bool owned = false;
+    int rc = sv_table(db, sv, level, i, &r, &owned, err);
     if (rc != SHALE_OK)
         return rc;
     if (sst_reader_props(r)->num_range_deletions > 0) {
@@ -72,7 +76,8 @@ static int add_file(shale_db *db, file_meta *f, const sst_iter_options *o, bool 
         else
             (*k)++;
     }
-    sst_reader_unref(r);
+    if (owned)
+        sst_reader_unref(r);
     return rc;
 }
 
@@ -91,19 +96,20 @@ static int build_sources(shale_iter *si, const shale_read_options *ro, rd_agg *a
                          size_t *n_out, shale_err *err)
 {
     shale_db *db = si->db;
-    version *v = si->rv.v;
-    size_t cap = 1 + (size_t)si->rv.n_imm + version_num_files(v, 0) + (size_t)v->num_levels;
+    superversion *sv = si->rv.sv;
+    version *v = sv->v;
+    size_t cap = 1 + (size_t)sv->n_imm + version_num_files(v, 0) + (size_t)v->num_levels;
     iter **kids = calloc(cap, sizeof *kids);
     if (kids == NULL)
         return SHALE_NOMEM(err);
     size_t k = 0;
-    int rc = add_memtable(si->rv.mem, kids, &k, agg, err);
-    for (int i = 0; i < si->rv.n_imm && rc == SHALE_OK; i++)
-        rc = add_memtable(si->rv.imm[i], kids, &k, agg, err);
+    int rc = add_memtable(sv->mem, kids, &k, agg, err);
+    for (int i = 0; i < sv->n_imm && rc == SHALE_OK; i++)
+        rc = add_memtable(sv->imm[i], kids, &k, agg, err);
     sst_iter_options o = {.verify_checksums = ro == NULL || ro->verify_checksums,
                           .fill_cache = ro == NULL || ro->fill_cache};
     for (size_t i = 0; i < version_num_files(v, 0) && rc == SHALE_OK; i++)
-        rc = add_file(db, v->files[0][i], &o, true, kids, &k, agg, err);
+        rc = add_file(db, sv, 0, i, &o, true, kids, &k, agg, err);
     si->n_levels = v->num_levels;
     si->levels = calloc((size_t)v->num_levels, sizeof *si->levels);
     if (si->levels == NULL && rc == SHALE_OK)
@@ -113,7 +119,7 @@ static int build_sources(shale_iter *si, const shale_read_options *ro, rd_agg *a
         if (n == 0)
             continue;
         level_src *ls = &si->levels[level];
-        *ls = (level_src){db, v, level, calloc(n, sizeof(concat_file)), o, true};
+        *ls = (level_src){db, sv, level, calloc(n, sizeof(concat_file)), o, true};
         if (ls->files == NULL) {
             rc = SHALE_NOMEM(err);
             break;
@@ -121,7 +127,7 @@ static int build_sources(shale_iter *si, const shale_read_options *ro, rd_agg *a
         for (size_t i = 0; i < n && rc == SHALE_OK; i++) {
             ls->files[i].smallest = file_meta_smallest(v->files[level][i]);
             ls->files[i].largest = file_meta_largest(v->files[level][i]);
-            rc = add_file(db, v->files[level][i], &o, false, kids, &k, agg, err);
+            rc = add_file(db, sv, level, i, &o, false, kids, &k, agg, err);
         }
         if (rc == SHALE_OK && (kids[k] = concat_iter_new(ls->files, n, open_level_file, ls,
                                                          err)) == NULL)
@@ -177,9 +183,11 @@ shale_iter *shale_iter_new_cf(shale_db *db, const shale_read_options *ro, shale_
         db_iter_options o = {.seq = si->rv.seq,
                              .lower_bound = ro != NULL && ro->lower != NULL ? &lo : NULL,
                              .upper_bound = ro != NULL && ro->upper != NULL ? &hi : NULL,
-                             .range_del = agg,
+                             .range_del = rd_agg_empty(agg) ? NULL : agg,
                              .merge = mop != NULL ? merge_full : NULL,
                              .merge_arg = (void *)mop};
+        if (o.range_del == NULL)   /* no tombstones: spare every entry the lookup */
+            rd_agg_free(agg);
         agg = NULL;   /* owned by db_iter from here, even on failure */
         rc = db_iter_new(merged, &o, &si->it, &si->err);
     } else {

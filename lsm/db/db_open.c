@@ -422,6 +422,44 @@ static int recover_families(shale_db *db, const open_req *req, shale_err *err)
     return rc;
 }
 
+/* As RocksDB checks its comparator, shale checks the merge operator: an
+ * SST holding merge operands names the operator that wrote them
+ * (rocksdb.merge.operator); opening its family with another operator
+ * fails, so operands are never resolved by the wrong code.  (Opening with
+ * none is allowed, as in RocksDB: reading such a key then fails.) */
+static int check_cf_merge_operator(shale_db *db, db_cf *c, shale_err *err)
+{
+    const shale_merge_operator *op = c->opts.merge_operator;
+    const char *want = op != NULL ? shale_merge_operator_name(op) : NULL;
+    version *v = c->vcf->current;
+    int rc = SHALE_OK;
+    for (int level = 0; want != NULL && level < v->num_levels && rc == SHALE_OK; level++)
+        for (size_t i = 0; i < version_num_files(v, level) && rc == SHALE_OK; i++) {
+            file_meta *f = v->files[level][i];
+            sst_reader *r = NULL;
+            if ((rc = tc_get(db->tcache, f->number, f->file_size, &r, err)) != SHALE_OK)
+                break;
+            const sst_props *p = sst_reader_props(r);
+            const char *name = p->merge_operator_name;
+            if (p->num_merge_operands > 0 && name != NULL && strcmp(name, "nullptr") != 0 &&
+                strcmp(name, want) != 0)
+                rc = SHALE_INVALID(err,
+                                   "merge operator mismatch in column family %s: %06llu.sst "
+                                   "holds operands of %s, the options give %s",
+                                   c->name, (unsigned long long)f->number, name, want);
+            sst_reader_unref(r);
+        }
+    return rc;
+}
+
+static int check_merge_operators(shale_db *db, shale_err *err)
+{
+    int rc = SHALE_OK;
+    for (size_t i = 0; i < db->mu.n_cfs && rc == SHALE_OK; i++)
+        rc = check_cf_merge_operator(db, db->mu.cfs[i], err);
+    return rc;
+}
+
 /* Families asked for that the MANIFEST lacks: created with
  * create_missing_column_families, else RocksDB's error. */
 static int create_missing(shale_db *db, const open_req *req, shale_err *err)
@@ -485,9 +523,11 @@ static int open_steps(shale_db *db, const open_req *req, shale_err *err)
         (rc = load_identity(db, err)) != SHALE_OK || (rc = make_caches(db, err)) != SHALE_OK ||
         (rc = vset_new(db->env, db->name, &vo, &db->vs, err)) != SHALE_OK ||
         (rc = recover_families(db, req, err)) != SHALE_OK ||
-        (rc = check_live_files(db, err)) != SHALE_OK || (rc = recover_wals(db, err)) != SHALE_OK ||
+        (rc = check_live_files(db, err)) != SHALE_OK ||
+        (rc = check_merge_operators(db, err)) != SHALE_OK || (rc = recover_wals(db, err)) != SHALE_OK ||
         (rc = create_missing(db, req, err)) != SHALE_OK)
         return rc;
+    db_sv_install_all_locked(db);   /* recovery replaced memtables and versions */
     if ((rc = db_write_options_file(db, err)) != SHALE_OK)
         return rc;
     logger_log(db->log, SHALE_LOG_INFO, "DB ID: %s", db->db_id);

@@ -19,31 +19,53 @@
 #include "lsm/table/table_iter.h"
 #include "lsm/util/err.h"
 
+/* The family had no superversion (no memory when it was built): take the
+ * references one by one under the mutex, as a bundle of our own. */
+static void view_acquire_locked(shale_db *db, db_cf *cfd, read_view *rv)
+{
+    superversion *sv = &rv->own;
+    memset(sv, 0, sizeof *sv);
+    shale_mutex_lock(&db->mu.lock);
+    sv->mem = cfd->mem;
+    mem_ref(sv->mem);
+    sv->n_imm = cfd->n_imm;
+    for (int i = 0; i < sv->n_imm; i++) {
+        sv->imm[i] = cfd->imm[sv->n_imm - 1 - i].mem;
+        mem_ref(sv->imm[i]);
+    }
+    sv->v = cfd->vcf->current;
+    version_ref(sv->v);
+    shale_mutex_unlock(&db->mu.lock);
+    rv->sv = sv;
+}
+
+/* The bundle first, then the sequence: a memtable switch happens between
+ * write groups, so the bundle holds every entry up to some sequence S0
+ * and reading it at a later sequence shows the state at S0 (reading the
+ * sequence first could let a flush and compaction drop entries that
+ * sequence needs). */
 void db_view_acquire(shale_db *db, db_cf *cfd, const shale_read_options *ro, read_view *rv)
 {
-    shale_mutex_lock(&db->mu.lock);
     rv->cfd = cfd;
+    rv->sv = sv_acquire(cfd);
+    if (rv->sv == NULL)
+        view_acquire_locked(db, cfd, rv);
     rv->seq = ro != NULL && ro->snapshot != NULL ? ro->snapshot->seq
                                                  : vset_last_sequence(db->vs);
-    rv->mem = cfd->mem;
-    mem_ref(rv->mem);
-    rv->n_imm = cfd->n_imm;
-    for (int i = 0; i < rv->n_imm; i++) {
-        rv->imm[i] = cfd->imm[rv->n_imm - 1 - i].mem;
-        mem_ref(rv->imm[i]);
-    }
-    rv->v = cfd->vcf->current;
-    version_ref(rv->v);
-    shale_mutex_unlock(&db->mu.lock);
 }
 
 void db_view_release(read_view *rv)
 {
-    mem_unref(rv->mem);
-    for (int i = 0; i < rv->n_imm; i++)
-        mem_unref(rv->imm[i]);
-    version_unref(rv->v);
-    memset(rv, 0, sizeof *rv);
+    superversion *sv = rv->sv;
+    if (sv == &rv->own) {
+        mem_unref(sv->mem);
+        for (int i = 0; i < sv->n_imm; i++)
+            mem_unref(sv->imm[i]);
+        version_unref(sv->v);
+    } else {
+        sv_unref(sv);
+    }
+    rv->sv = NULL;
 }
 
 /* What a table lookup found for the key.  Merge operands met on the way
@@ -55,7 +77,7 @@ typedef struct table_get {
     uint64_t covering;        /* entries below this seq are range-deleted */
     bool found;
     parsed_ikey k;
-    shale_buf value;
+    shale_buf *value;         /* the found entry's value goes straight here */
     shale_buf *operands;
     size_t *num_operands;
 } table_get;
@@ -75,8 +97,8 @@ static bool on_table_entry(void *arg, slice ikey, slice value)
     }
     g->found = true;
     g->k = k;
-    shale_buf_clear(&g->value);
-    shale_buf_append_slice(&g->value, value);
+    shale_buf_clear(g->value);
+    shale_buf_append_slice(g->value, value);
     return false;
 }
 
@@ -105,22 +127,24 @@ typedef struct get_ctx {
     size_t num_operands;
 } get_ctx;
 
-/* Looks key up in one table.  *state: 0 keep going, 1 found value, 2 deleted. */
-static int get_from_table(shale_db *db, get_ctx *gc, file_meta *f, int *state, shale_buf *out,
-                          shale_err *err)
+/* Looks key up in file i of `level`.  *state: 0 keep going, 1 found
+ * value (in out), 2 deleted. */
+static int get_from_table(shale_db *db, get_ctx *gc, superversion *sv, int level, size_t i,
+                          int *state, shale_buf *out, shale_err *err)
 {
     const shale_read_options *ro = gc->ro;
     slice key = gc->key, lookup = gc->lookup;
     uint64_t snapshot = gc->snapshot, *covering = &gc->covering;
     sst_reader *r = NULL;
-    int rc = tc_get(db->tcache, f->number, f->file_size, &r, err);
+    bool owned = false;
+    int rc = sv_table(db, sv, level, i, &r, &owned, err);
     if (rc != SHALE_OK)
         return rc;
     uint64_t cov = file_covering_seq(r, key, snapshot, err);
     if (cov > *covering)
         *covering = cov;
     table_get g = {.user_key = key, .snapshot = snapshot, .covering = *covering,
-                   .value = SHALE_BUF_INIT, .operands = &gc->operands,
+                   .value = out, .operands = &gc->operands,
                    .num_operands = &gc->num_operands};
     sst_iter_options o;
     sst_iter_options_init(&o, r);
@@ -129,7 +153,8 @@ static int get_from_table(shale_db *db, get_ctx *gc, file_meta *f, int *state, s
         o.fill_cache = ro->fill_cache;
     }
     rc = sst_reader_get_opt(r, &o, lookup, on_table_entry, &g, err);
-    sst_reader_unref(r);
+    if (owned)
+        sst_reader_unref(r);
     if (rc == SHALE_OK && !shale_buf_ok(&gc->operands))
         rc = SHALE_NOMEM(err);
     if (rc == SHALE_OK && g.found) {
@@ -137,8 +162,6 @@ static int get_from_table(shale_db *db, get_ctx *gc, file_meta *f, int *state, s
             *state = 2;
         } else if (g.k.type == VT_VALUE) {
             *state = 1;
-            shale_buf_clear(out);
-            shale_buf_append_slice(out, shale_buf_slice(&g.value));
             if (!shale_buf_ok(out))
                 rc = SHALE_NOMEM(err);
         } else {
@@ -147,13 +170,13 @@ static int get_from_table(shale_db *db, get_ctx *gc, file_meta *f, int *state, s
     } else if (rc == SHALE_OK && *covering > 0) {
         *state = 2;   /* older files hold only older entries: all covered */
     }
-    shale_buf_deinit(&g.value);
     return rc;
 }
 
-static int get_from_version(shale_db *db, version *v, get_ctx *gc, int *state, shale_buf *out,
-                            shale_err *err)
+static int get_from_version(shale_db *db, superversion *sv, get_ctx *gc, int *state,
+                            shale_buf *out, shale_err *err)
 {
+    version *v = sv->v;
     slice key = gc->key;
     uint64_t snapshot = gc->snapshot;
     char small[256];
@@ -175,7 +198,7 @@ static int get_from_version(shale_db *db, version *v, get_ctx *gc, int *state, s
                 if (slice_compare(key, ikey_user_key(file_meta_smallest(f))) < 0 ||
                     slice_compare(key, ikey_user_key(file_meta_largest(f))) > 0)
                     continue;
-                rc = get_from_table(db, gc, f, state, out, err);
+                rc = get_from_table(db, gc, sv, 0, i, state, out, err);
                 if (*state == 1)
                     stats_add(db->stats, TICKER_GET_HIT_L0, 1);
             }
@@ -184,7 +207,7 @@ static int get_from_version(shale_db *db, version *v, get_ctx *gc, int *state, s
         size_t i = version_find_file(v, level, lk);
         if (i >= n || slice_compare(key, ikey_user_key(file_meta_smallest(v->files[level][i]))) < 0)
             continue;
-        rc = get_from_table(db, gc, v->files[level][i], state, out, err);
+        rc = get_from_table(db, gc, sv, level, i, state, out, err);
         if (*state == 1)
             stats_add(db->stats, level == 1 ? TICKER_GET_HIT_L1 : TICKER_GET_HIT_L2_AND_UP, 1);
     }
@@ -219,9 +242,9 @@ static int get_from_memtables(shale_db *db, read_view *rv, get_ctx *gc, shale_bu
     mem_get_ctx_init(&ctx, &gc->operands);
     memtable *mems[DB_MAX_IMM + 1];
     int n = 0;
-    mems[n++] = rv->mem;
-    for (int i = 0; i < rv->n_imm; i++)
-        mems[n++] = rv->imm[i];
+    mems[n++] = rv->sv->mem;
+    for (int i = 0; i < rv->sv->n_imm; i++)
+        mems[n++] = rv->sv->imm[i];
     *done = true;
     for (int i = 0; i < n; i++) {
         int rc = mem_get(mems[i], gc->key, rv->seq, &ctx, err);
@@ -257,7 +280,7 @@ static int get_in_view(shale_db *db, const shale_read_options *ro, read_view *rv
     int rc = get_from_memtables(db, rv, &gc, out, &done, err);
     int state = 0;
     if (rc == SHALE_OK && !done)
-        rc = get_from_version(db, rv->v, &gc, &state, out, err);
+        rc = get_from_version(db, rv->sv, &gc, &state, out, err);
     if (rc == SHALE_OK && !done) {
         if (gc.num_operands > 0) {
             slice base = shale_buf_slice(out);

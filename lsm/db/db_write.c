@@ -258,6 +258,7 @@ int db_switch_memtable_locked(shale_db *db, db_cf *cfd, shale_err *err)
     cfd->n_imm++;
     cfd->mem = fresh;
     cfd->mem_log_number = number;
+    db_sv_install_locked(db, cfd);
     db_maybe_schedule_locked(db);
     return SHALE_OK;
 }

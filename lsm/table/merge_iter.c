@@ -8,7 +8,10 @@
  *      mirror image.  Direction switches re-establish 2 from the current
  *      key, which stays valid because the current child does not move
  *      while the others are repositioned.
- *   3. Once `err` is set the iterator is invalid until the next seek. */
+ *   3. Once `err` is set the iterator is invalid until the next seek.
+ *   4. key[i] is child i's current key whenever i is in the heap: heap
+ *      comparisons and key() read it instead of calling into the child
+ *      (one indirect call per move instead of one per comparison). */
 #include "lsm/table/merge_iter.h"
 
 #include <stdlib.h>
@@ -23,6 +26,7 @@ typedef struct merge_iter {
     iter **child;
     size_t n;
     size_t *heap;
+    slice *key;     /* invariant 4 */
     size_t heap_len;
     int dir;
     shale_err err;  /* first child error since the last seek */
@@ -33,7 +37,7 @@ typedef struct merge_iter {
  * backward pass yields exactly the reverse of a forward one. */
 static bool before(const merge_iter *m, size_t a, size_t b)
 {
-    int c = ikey_compare(iter_key(m->child[a]), iter_key(m->child[b]));
+    int c = ikey_compare(m->key[a], m->key[b]);
     if (m->dir == FORWARD)
         return c < 0 || (c == 0 && a < b);
     return c > 0 || (c == 0 && a > b);
@@ -60,8 +64,10 @@ static void sift_down(merge_iter *m, size_t i)
  * recorded (the first error wins). */
 static bool usable(merge_iter *m, size_t i)
 {
-    if (iter_valid(m->child[i]))
+    if (iter_valid(m->child[i])) {
+        m->key[i] = iter_key(m->child[i]);
         return true;
+    }
     shale_err e = {0};
     if (iter_status(m->child[i], &e) != SHALE_OK && m->err.code == SHALE_OK)
         m->err = e;
@@ -190,7 +196,7 @@ static void m_prev(iter *it)
 static slice m_key(const iter *it)
 {
     const merge_iter *m = (const merge_iter *)it;
-    return iter_key(m->child[m->heap[0]]);
+    return m->key[m->heap[0]];
 }
 
 static slice m_value(const iter *it)
@@ -211,6 +217,7 @@ static void m_free(iter *it)
         iter_free(m->child[i]);
     free(m->child);
     free(m->heap);
+    free(m->key);
     free(m);
 }
 
@@ -233,7 +240,8 @@ iter *merge_iter_new(iter **children, size_t n, shale_err *err)
         m->base.ops = &merge_ops;
         m->child = malloc(n * sizeof *m->child);
         m->heap = malloc(n * sizeof *m->heap);
-        if (m->child != NULL && m->heap != NULL) {
+        m->key = malloc(n * sizeof *m->key);
+        if (m->child != NULL && m->heap != NULL && m->key != NULL) {
             for (size_t i = 0; i < n; i++)
                 m->child[i] = children[i];
             m->n = n;
@@ -241,6 +249,7 @@ iter *merge_iter_new(iter **children, size_t n, shale_err *err)
         }
         free(m->child);
         free(m->heap);
+        free(m->key);
         free(m);
     }
     if (out == NULL) {

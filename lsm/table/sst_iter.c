@@ -10,6 +10,11 @@
  * iterator's life.  The range-deletion and index iterators are a single
  * block iterator over that block.
  *
+ * Readahead (RocksDB's automatic readahead): after two data blocks read
+ * back to back in file order, block reads that miss the cache read ahead
+ * 8 KiB, doubling per further sequential block up to 256 KiB, so a scan
+ * makes one read per window instead of one per block.  Any jump resets it.
+ *
  * Positioning with an internal-key target on a user-key index seeks the
  * index with the target's user key: no user key spans two blocks in such a
  * file, so the first separator >= that user key names the right block. */
@@ -40,6 +45,8 @@ struct sst_iter {
     bool have_block;
     bc_handle *pin;
     sst_fetch_ctx ctx;
+    uint64_t seq_next;        /* offset just past the last block loaded */
+    int seq_run;              /* blocks loaded back to back in file order */
     int status;
     shale_err err;
 };
@@ -102,6 +109,22 @@ static int iter_setup(sst_iter *it, sst_reader *r, sst_iter_kind kind, bool veri
     blk_iter_init(&it->data, &empty, BLK_CMP_IKEY, false);
     it->cur = empty;
     return SHALE_OK;
+}
+
+#define READAHEAD_MIN (8u << 10)
+#define READAHEAD_MAX (256u << 10)
+
+/* Grows the readahead on sequential block loads, drops it on a jump. */
+static void track_sequential(sst_iter *it, block_handle h)
+{
+    if (h.offset == it->seq_next && it->seq_run > 0) {
+        if (++it->seq_run >= 2 && it->ctx.ra_size < READAHEAD_MAX)
+            it->ctx.ra_size = it->ctx.ra_size == 0 ? READAHEAD_MIN : 2 * it->ctx.ra_size;
+    } else {
+        it->seq_run = 1;
+        it->ctx.ra_size = 0;
+    }
+    it->seq_next = h.offset + h.size + BLOCK_TRAILER_LEN;
 }
 
 /* Lets go of the current data block (its pin, if cached). */
@@ -188,6 +211,7 @@ static bool load_data_block(sst_iter *it)
         return true;
     }
     drop_block(it);
+    track_sequential(it, h);
     sst_parsed p;
     rc = sst_acquire_block(it->r, h, BC_KIND_DATA, it->verify, it->fill, &it->ctx, &p, &it->pin,
                            &it->err);

@@ -46,6 +46,38 @@ void sst_fetch_ctx_deinit(sst_fetch_ctx *c)
         return;
     shale_buf_deinit(&c->buf);
     shale_buf_deinit(&c->scratch);
+    shale_buf_deinit(&c->ra);
+}
+
+/* Serves [off, off + n) from the readahead window, refilling it from off
+ * when the block lies outside.  false: no readahead (or no memory). */
+static bool read_ahead(const sst_reader *r, uint64_t off, size_t n, sst_fetch_ctx *ctx,
+                       const char **out, int *rc, shale_err *err)
+{
+    if (ctx->ra_size == 0 || n > ctx->ra_size)
+        return false;
+    bool inside = off >= ctx->ra_off && off - ctx->ra_off <= ctx->ra.len &&
+                  ctx->ra.len - (off - ctx->ra_off) >= n;
+    if (!inside) {
+        uint64_t avail = r->file_size - off;   /* read_raw checked off + n <= size */
+        size_t want = avail < ctx->ra_size ? (size_t)avail : ctx->ra_size, got = 0;
+        shale_buf_clear(&ctx->ra);
+        if (!shale_buf_reserve(&ctx->ra, want))
+            return false;
+        *rc = shale_file_pread(r->file, off, want, ctx->ra.data, &got, err);
+        ctx->ra.len = *rc == SHALE_OK ? got : 0;
+        ctx->ra_off = off;
+        if (*rc != SHALE_OK)
+            return true;
+        if (got < n) {
+            *rc = SHALE_CORRUPT(err, "truncated block read from %s offset %" PRIu64
+                                ": %zu of %zu bytes", r->path, off, got, n);
+            return true;
+        }
+    }
+    *out = ctx->ra.data + (off - ctx->ra_off);
+    *rc = SHALE_OK;
+    return true;
 }
 
 /* Reads the block and its trailer into ctx: the fixed region if it fits. */
@@ -60,6 +92,9 @@ static int read_raw(const sst_reader *r, block_handle h, sst_fetch_ctx *ctx, con
                              " (+5 trailer) runs past the end of %s (%" PRIu64 " bytes)",
                              h.offset, h.size, r->path, fs);
     size_t n = (size_t)h.size + BLOCK_TRAILER_LEN, got = 0;
+    int rc;
+    if (read_ahead(r, h.offset, n, ctx, out, &rc, err))
+        return rc;
     char *dst = ctx->raw_fixed;
     if (n > ctx->raw_cap) {
         shale_buf_clear(&ctx->buf);
@@ -68,7 +103,7 @@ static int read_raw(const sst_reader *r, block_handle h, sst_fetch_ctx *ctx, con
         dst = ctx->buf.data;
         ctx->buf.len = n;
     }
-    int rc = shale_file_pread(r->file, h.offset, n, dst, &got, err);
+    rc = shale_file_pread(r->file, h.offset, n, dst, &got, err);
     if (rc != SHALE_OK)
         return rc;
     if (got != n)

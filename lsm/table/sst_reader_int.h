@@ -57,6 +57,13 @@ typedef struct sst_fetch_ctx {
     size_t raw_cap;              /* holds blocks of raw_cap - 5 bytes (trailer) */
     char *unc_fixed;
     size_t unc_cap;
+    /* Readahead (sequential scans): when ra_size > 0 a block read outside
+     * the window [ra_off, ra_off + ra.len) reads ra_size bytes from the
+     * block on into ra, and blocks inside the window are served from it
+     * without a read. */
+    size_t ra_size;
+    uint64_t ra_off;
+    shale_buf ra;
 } sst_fetch_ctx;
 
 void sst_fetch_ctx_deinit(sst_fetch_ctx *c);   /* NULL-safe; frees the buffers only */

@@ -18,7 +18,7 @@
  *                      for files whose metadata did not record them */
 static const char *const PROGRAMS[] = {
     "basic", "options", "merge", "batch", "snapshot_iter", "flush_compact", "sst_writer", "cf",
-    "livefile_counts",
+    "livefile_counts", "checkpoint", "ingest",
 };
 
 /* Runs the <engine> build of program `name` in a fresh scratch directory;

@@ -556,22 +556,43 @@ Test(db_merge, a_failed_merge_is_rocksdbs_corruption_in_get_and_iterators)
 
 Test(db_merge, without_an_operator_merge_is_not_supported_and_operands_are_invalid_argument)
 {
-    shale_db *db = open_with(tmp, shale_merge_operator_create_uint64add());
-    add(db, "k", 1);
-    flush(db);
-    add(db, "m", 1);
-    tdb_close(db);
-    db = tdb_open(tmp, NULL);   /* no operator */
+    shale_db *db = tdb_open(tmp, NULL);   /* no operator */
     shale_err err = {0};
     cr_assert_eq(shale_merge(db, NULL, "k", 1, "x", 1, &err), SHALE_NOT_SUPPORTED);
     cr_assert_str_eq(err.msg, "Provide a merge_operator when opening DB");
+    shale_write_batch *wb = shale_write_batch_new();   /* a batch is not checked (RocksDB) */
+    cr_assert_eq(shale_write_batch_merge(wb, "k", 1, "x", 1, NULL), SHALE_OK);
+    cr_assert_eq(shale_write(db, NULL, wb, NULL), SHALE_OK);
+    shale_write_batch_free(wb);
     for (int i = 0; i < 2; i++) {
         char *v = NULL;
         size_t n = 0;
         shale_err e = {0};
-        cr_assert_eq(shale_get(db, NULL, i ? "m" : "k", 1, &v, &n, &e), SHALE_INVALID_ARGUMENT);
+        cr_assert_eq(shale_get(db, NULL, "k", 1, &v, &n, &e), SHALE_INVALID_ARGUMENT);
         cr_assert_str_eq(e.msg, "merge_operator is not properly initialized.");
+        flush(db);   /* the second round reads the operand from an SST */
     }
+    tdb_close(db);
+}
+
+/* An SST with operands names their operator: a family opens only with the
+ * same one, so operands are never resolved by another. */
+Test(db_merge, opening_with_another_operator_than_the_data_names_fails_clearly)
+{
+    shale_db *db = open_with(tmp, shale_merge_operator_create_uint64add());
+    add(db, "k", 1);
+    flush(db);
+    tdb_close(db);
+    shale_options *o = merge_options(shale_merge_operator_create_stringappend(','));
+    shale_err err = {0};
+    cr_assert_eq(shale_db_open(o, tmp, &db, &err), SHALE_INVALID_ARGUMENT);
+    cr_assert(strstr(err.msg, "merge operator mismatch in column family default: ") == err.msg,
+              "%s", err.msg);
+    cr_assert(strstr(err.msg, ".sst holds operands of UInt64AddOperator, the options give "
+                              "StringAppendOperator") != NULL, "%s", err.msg);
+    shale_options_free(o);
+    db = open_with(tmp, shale_merge_operator_create_uint64add());
+    expect_u64(db, "k", 1);
     tdb_close(db);
 }
 
