@@ -32,7 +32,9 @@
 
 #include "shale/state.h"
 
-#define EXIT_UNSUPPORTED 2
+#define EX_PROG "conversation_context"
+#include "example_util.h"
+
 #define KEY_LEN 7              /* "u" + 6 digits */
 
 typedef struct config {
@@ -41,10 +43,6 @@ typedef struct config {
     uint64_t events, users, keep, seed, rate;
     int64_t summary_ms;
 } config;
-
-typedef struct sim_clock {
-    int64_t now;
-} sim_clock;
 
 typedef struct chat_run {
     const config *cfg;
@@ -56,29 +54,6 @@ typedef struct chat_run {
     uint64_t appended, summaries, max_len, violations;
 } chat_run;
 
-static int64_t sim_clock_now(void *ctx)
-{
-    return ((sim_clock *)ctx)->now;
-}
-
-static uint64_t rng_next(uint64_t *s)   /* xorshift64* */
-{
-    uint64_t x = *s;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *s = x;
-    return x * 0x2545F4914F6CDD1DULL;
-}
-
-static int fail(const char *what, const shale_err *err)
-{
-    char msg[256];
-    fprintf(stderr, "conversation_context: %s: %s\n", what,
-            shale_err_format(err, msg, sizeof msg));
-    return 1;
-}
-
 /* Counts a violated invariant; prints the first few. */
 #define VIOLATION(r, ...)                                      \
     do {                                                       \
@@ -88,15 +63,6 @@ static int fail(const char *what, const shale_err *err)
             fputc('\n', stderr);                               \
         }                                                      \
     } while (0)
-
-static bool parse_u64(const char *arg, const char *name, uint64_t *out)
-{
-    size_t n = strlen(name);
-    if (strncmp(arg, name, n) != 0 || arg[n] != '=')
-        return false;
-    *out = strtoull(arg + n + 1, NULL, 10);
-    return true;
-}
 
 static int parse_args(int argc, char **argv, config *c)
 {
@@ -126,41 +92,6 @@ static int parse_args(int argc, char **argv, config *c)
         return 1;
     }
     return 0;
-}
-
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(p);
-}
-
-static int open_backend(const config *c, sim_clock *clk, shale_state_backend **b, char **dir)
-{
-    *dir = NULL;
-    if (c->backend == SHALE_STATE_BACKEND_LSM) {
-        const char *tmp = getenv("TMPDIR");
-        char tmpl[512];
-        snprintf(tmpl, sizeof tmpl, "%s/shale-conversation-XXXXXX", tmp ? tmp : "/tmp");
-        if (mkdtemp(tmpl) == NULL || (*dir = strdup(tmpl)) == NULL) {
-            perror("conversation_context: mkdtemp");
-            return 1;
-        }
-    }
-    shale_state_options *o = shale_state_options_new();
-    if (o == NULL)
-        return 1;
-    shale_state_options_set_backend(o, c->backend);
-    shale_state_options_set_clock(o, sim_clock_now, clk);
-    shale_err err = {0};
-    int rc = shale_state_backend_open(o, *dir, b, &err);
-    shale_state_options_free(o);
-    if (rc == SHALE_NOT_SUPPORTED) {
-        char msg[256];
-        fprintf(stderr, "conversation_context: backend %s is not supported by this build: %s\n",
-                c->backend_name, shale_err_format(&err, msg, sizeof msg));
-        return EXIT_UNSUPPORTED;
-    }
-    return rc == SHALE_OK ? 0 : fail("open backend", &err);
 }
 
 static void user_key(uint64_t user, char out[KEY_LEN + 1])
@@ -358,7 +289,7 @@ int main(int argc, char **argv)
         return 1;
     chat_run r = {0};
     char *dir = NULL;
-    int code = open_backend(&c, &r.clk, &r.b, &dir);
+    int code = ex_open_backend(c.backend, c.backend_name, &r.clk, &r.b, &dir);
     if (code == 0)
         code = setup(&r, &c);
     if (code == 0) {
@@ -375,9 +306,7 @@ int main(int argc, char **argv)
             code = 1;
     }
     shale_state_backend_close(r.b);
-    if (dir != NULL)
-        nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    free(dir);
+    ex_remove_dir(dir);
     free(r.total);
     return code;
 }

@@ -30,7 +30,9 @@
 
 #include "shale/state.h"
 
-#define EXIT_UNSUPPORTED 2
+#define EX_PROG "embedding_cache"
+#include "example_util.h"
+
 
 typedef struct config {
     int backend;
@@ -41,10 +43,6 @@ typedef struct config {
     uint64_t rate;             /* requests per simulated second */
     double zipf_s;
 } config;
-
-typedef struct sim_clock {
-    int64_t now;               /* ms; what the backend's clock returns */
-} sim_clock;
 
 typedef struct cache_run {
     const config *cfg;
@@ -57,21 +55,6 @@ typedef struct cache_run {
     uint64_t rng;
     uint64_t hits, cold_misses, expired_misses, mismatches;
 } cache_run;
-
-static int64_t sim_clock_now(void *ctx)
-{
-    return ((sim_clock *)ctx)->now;
-}
-
-static uint64_t rng_next(uint64_t *s)   /* xorshift64* */
-{
-    uint64_t x = *s;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *s = x;
-    return x * 0x2545F4914F6CDD1DULL;
-}
 
 static double rng_unit(uint64_t *s)
 {
@@ -111,22 +94,6 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static int fail(const char *what, const shale_err *err)
-{
-    char msg[256];
-    fprintf(stderr, "embedding_cache: %s: %s\n", what, shale_err_format(err, msg, sizeof msg));
-    return 1;
-}
-
-static bool parse_u64(const char *arg, const char *name, uint64_t *out)
-{
-    size_t n = strlen(name);
-    if (strncmp(arg, name, n) != 0 || arg[n] != '=')
-        return false;
-    *out = strtoull(arg + n + 1, NULL, 10);
-    return true;
-}
-
 static int parse_args(int argc, char **argv, config *c)
 {
     *c = (config){SHALE_STATE_BACKEND_HEAP, "heap", 200000, 20000, 42, 64, 30000, 1000, 0.99};
@@ -156,42 +123,6 @@ static int parse_args(int argc, char **argv, config *c)
         return 1;
     }
     return 0;
-}
-
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(p);
-}
-
-/* Opens the backend (LSM: over a fresh temporary directory, in *dir). */
-static int open_backend(const config *c, sim_clock *clk, shale_state_backend **b, char **dir)
-{
-    *dir = NULL;
-    if (c->backend == SHALE_STATE_BACKEND_LSM) {
-        const char *tmp = getenv("TMPDIR");
-        char tmpl[512];
-        snprintf(tmpl, sizeof tmpl, "%s/shale-embedding-XXXXXX", tmp ? tmp : "/tmp");
-        if (mkdtemp(tmpl) == NULL || (*dir = strdup(tmpl)) == NULL) {
-            perror("embedding_cache: mkdtemp");
-            return 1;
-        }
-    }
-    shale_state_options *o = shale_state_options_new();
-    if (o == NULL)
-        return 1;
-    shale_state_options_set_backend(o, c->backend);
-    shale_state_options_set_clock(o, sim_clock_now, clk);
-    shale_err err = {0};
-    int rc = shale_state_backend_open(o, *dir, b, &err);
-    shale_state_options_free(o);
-    if (rc == SHALE_NOT_SUPPORTED) {
-        char msg[256];
-        fprintf(stderr, "embedding_cache: backend %s is not supported by this build: %s\n",
-                c->backend_name, shale_err_format(&err, msg, sizeof msg));
-        return EXIT_UNSUPPORTED;
-    }
-    return rc == SHALE_OK ? 0 : fail("open backend", &err);
 }
 
 /* The "model": a deterministic vector for (item, write time), so a hit can
@@ -323,7 +254,7 @@ int main(int argc, char **argv)
         return 1;
     cache_run r = {0};
     char *dir = NULL;
-    int code = open_backend(&c, &r.clk, &r.b, &dir);
+    int code = ex_open_backend(c.backend, c.backend_name, &r.clk, &r.b, &dir);
     if (code == 0)
         code = setup(&r, &c);
     if (code == 0) {
@@ -338,9 +269,7 @@ int main(int argc, char **argv)
             code = 1;
     }
     shale_state_backend_close(r.b);
-    if (dir != NULL)
-        nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    free(dir);
+    ex_remove_dir(dir);
     free(r.cdf);
     free(r.written_at);
     free(r.buf);

@@ -35,6 +35,9 @@
 
 #include "shale/state.h"
 
+#define EX_PROG "state_pipeline"
+#include "example_util.h"
+
 #define DIM 32
 #define KEEP 8                  /* turns kept per user */
 #define SUMMARY_MS 10000        /* summary refresh period */
@@ -50,10 +53,6 @@ typedef struct config {
     bool backend_given;         /* --backend: no fallback */
     uint64_t events, users, items, rate, seed;
 } config;
-
-typedef struct sim_clock {
-    int64_t now;
-} sim_clock;
 
 typedef struct pipeline {
     config cfg;
@@ -84,21 +83,6 @@ enum { PH_INGEST, PH_DRAIN, PH_RECLAIM, PH_SNAPSHOT };
             fputc('\n', stderr);                               \
         }                                                      \
     } while (0)
-
-static int64_t sim_clock_now(void *ctx)
-{
-    return ((sim_clock *)ctx)->now;
-}
-
-static uint64_t rng_next(uint64_t *s)   /* xorshift64* */
-{
-    uint64_t x = *s;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *s = x;
-    return x * 0x2545F4914F6CDD1DULL;
-}
 
 static double *zipf_cdf(uint64_t n, double s)
 {
@@ -132,13 +116,6 @@ static double now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static int fail(const char *what, const shale_err *err)
-{
-    char msg[256];
-    fprintf(stderr, "state_pipeline: %s: %s\n", what, shale_err_format(err, msg, sizeof msg));
-    return 1;
-}
-
 static void put_be64(char *p, uint64_t v)
 {
     for (int i = 0; i < 8; i++)
@@ -154,15 +131,6 @@ static uint64_t get_be64(const char *p)
 }
 
 /* --- arguments and backend -------------------------------------------------- */
-
-static bool parse_u64(const char *arg, const char *name, uint64_t *out)
-{
-    size_t n = strlen(name);
-    if (strncmp(arg, name, n) != 0 || arg[n] != '=')
-        return false;
-    *out = strtoull(arg + n + 1, NULL, 10);
-    return true;
-}
 
 static int parse_args(int argc, char **argv, config *c)
 {
@@ -188,12 +156,6 @@ static int parse_args(int argc, char **argv, config *c)
         return 1;
     }
     return 0;
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
 }
 
 static int open_kind(pipeline *p, int kind, const char *dir, shale_err *err)
@@ -567,9 +529,7 @@ int main(int argc, char **argv)
             code = 1;
     }
     shale_state_backend_close(p.b);
-    if (dir != NULL)
-        nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    free(dir);
+    ex_remove_dir(dir);
     free(p.user_cdf);
     free(p.item_cdf);
     free(p.written_at);
