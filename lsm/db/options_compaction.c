@@ -5,51 +5,19 @@
 
 #include "lsm/db/options.h"
 
-void shale_options_set_compaction_style(shale_options *o, int style) { o->cstyle.style = style; }
+/* shale_options_set_<name>(o, v) stores v in o->cstyle.<field>. */
+#define CSTYLE_SETTER(name, type, field) \
+    void shale_options_set_##name(shale_options *o, type v) { o->cstyle.field = v; }
 
-void shale_options_set_universal_size_ratio(shale_options *o, unsigned v)
-{
-    o->cstyle.universal.size_ratio = v;
-}
-
-void shale_options_set_universal_min_merge_width(shale_options *o, unsigned v)
-{
-    o->cstyle.universal.min_merge_width = v;
-}
-
-void shale_options_set_universal_max_merge_width(shale_options *o, unsigned v)
-{
-    o->cstyle.universal.max_merge_width = v;
-}
-
-void shale_options_set_universal_max_size_amplification_percent(shale_options *o, unsigned v)
-{
-    o->cstyle.universal.max_size_amplification_percent = v;
-}
-
-void shale_options_set_universal_compression_size_percent(shale_options *o, int v)
-{
-    o->cstyle.universal.compression_size_percent = v;
-}
-
-void shale_options_set_universal_stop_style(shale_options *o, int v)
-{
-    o->cstyle.universal.stop_style = v;
-}
-
-void shale_options_set_universal_allow_trivial_move(shale_options *o, bool v)
-{
-    o->cstyle.universal.allow_trivial_move = v;
-}
-
-void shale_options_set_fifo_max_table_files_size(shale_options *o, uint64_t v)
-{
-    o->cstyle.fifo.max_table_files_size = v;
-}
-
-void shale_options_set_fifo_allow_compaction(shale_options *o, bool v)
-{
-    o->cstyle.fifo.allow_compaction = v;
-}
-
-void shale_options_set_ttl(shale_options *o, uint64_t seconds) { o->cstyle.ttl = seconds; }
+CSTYLE_SETTER(compaction_style, int, style)
+CSTYLE_SETTER(universal_size_ratio, unsigned, universal.size_ratio)
+CSTYLE_SETTER(universal_min_merge_width, unsigned, universal.min_merge_width)
+CSTYLE_SETTER(universal_max_merge_width, unsigned, universal.max_merge_width)
+CSTYLE_SETTER(universal_max_size_amplification_percent, unsigned,
+              universal.max_size_amplification_percent)
+CSTYLE_SETTER(universal_compression_size_percent, int, universal.compression_size_percent)
+CSTYLE_SETTER(universal_stop_style, int, universal.stop_style)
+CSTYLE_SETTER(universal_allow_trivial_move, bool, universal.allow_trivial_move)
+CSTYLE_SETTER(fifo_max_table_files_size, uint64_t, fifo.max_table_files_size)
+CSTYLE_SETTER(fifo_allow_compaction, bool, fifo.allow_compaction)
+CSTYLE_SETTER(ttl, uint64_t, ttl)   /* seconds */
