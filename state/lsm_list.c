@@ -124,7 +124,8 @@ int lsm_list_update(shale_state *st, const state_key *k, int64_t now, size_t n,
     size_t start = update_start(&st->desc, n, lens);
     int rc = lsm_key(st, k, err);
     if (rc == SHALE_OK)
-        rc = encode_elems(st, now, n - start, vals + start, lens + start, &lb->vbuf, err);
+        rc = encode_elems(st, now, n - start, n > 0 ? vals + start : vals,
+                          n > 0 ? lens + start : lens, &lb->vbuf, err);   /* NULL when empty */
     return rc != SHALE_OK ? rc : store(lb, lsm_fam(st)->cf, &lb->kbuf, &lb->vbuf, err);
 }
 

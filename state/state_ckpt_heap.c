@@ -78,6 +78,8 @@ static bool get_timer_rec(slice *in, int *domain, state_timer *t)
 /* Adds back every timer recorded in c->timers from offset `from`. */
 static int readd_timers(sck_heap_capture *c, size_t from, shale_err *err)
 {
+    if (c->timers.len <= from)   /* also when nothing was recorded (data NULL) */
+        return SHALE_OK;
     slice in = slice_make(c->timers.data + from, c->timers.len - from);
     int rc = SHALE_OK;
     while (in.len > 0) {

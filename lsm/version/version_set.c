@@ -34,6 +34,7 @@ struct vset {
         uint32_t max_column_family;
         uint64_t prev_log_number, min_log_number_to_keep;
         uint64_t manifest_number;      /* open (or last read) MANIFEST */
+        uint64_t manifest_size;        /* its bytes up to the last installed edit */
         bool manifest_suspect;         /* a write failed: start a new one */
         bool writing;                  /* a log_and_apply holds the writer */
         shale_cond writer_done;
@@ -236,7 +237,7 @@ uint64_t vset_min_log_number_to_keep(const vset *vs) { return vs->mu.min_log_num
 uint64_t vset_manifest_file_number(const vset *vs) { return vs->mu.manifest_number; }
 uint64_t vset_manifest_file_size(const vset *vs)
 {
-    return vs->manifest_log != NULL ? log_writer_file_size(vs->manifest_log) : 0;
+    return vs->mu.manifest_size;
 }
 
 /* ---- writing MANIFESTs -------------------------------------------------- */
@@ -468,6 +469,10 @@ static void install_locked(vset *vs, vset_cf *cf, const version_edit *edit, mani
         if (old != 0 && old != mw->number)
             (void)push_obsolete_locked(vs, old);
     }
+    /* Only now does the MANIFEST's content match the installed versions:
+     * a copy of its first manifest_size bytes names no file the versions
+     * lack (checkpoints rely on this while a later edit is being written). */
+    vs->mu.manifest_size = log_writer_file_size(vs->manifest_log);
     if (edit->has_log_number && edit->log_number > cf->log_number)
         cf->log_number = edit->log_number;
     if (edit->is_column_family_drop)

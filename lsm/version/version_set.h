@@ -181,7 +181,9 @@ uint64_t vset_prev_log_number(const vset *vs);
 uint64_t vset_min_log_number_to_keep(const vset *vs);
 /* The open MANIFEST's number (after recover: the one read). */
 uint64_t vset_manifest_file_number(const vset *vs);
-/* Bytes in the open MANIFEST; 0 if none open. */
+/* Bytes of the open MANIFEST up to the last installed edit (an edit being
+ * written is not counted until installed); 0 if none open.  REQUIRES: mu
+ * held. */
 uint64_t vset_manifest_file_size(const vset *vs);
 
 /* vset_live_files(): every table file number referenced by any live
