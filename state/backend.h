@@ -97,7 +97,7 @@ struct shale_state_backend {
         int32_t kg;
         shale_buf key, ns;
     } cur;
-    uint64_t sample_tick;
+    uint32_t sample_left;          /* accesses until the next timed one */
 };
 
 /* Iterators: a backend's iterator embeds this first. */
@@ -151,6 +151,11 @@ typedef struct state_backend_ops {
                      char **val, size_t *len, shale_err *err);
     int (*value_put)(shale_state *st, const state_key *k, int64_t now, const char *val,
                      size_t len, shale_err *err);
+    /* value_get without the copy: *val is borrowed, valid until the next
+     * call on the backend (any state, iterator or snapshot); NULL for an
+     * empty value or SHALE_NOT_FOUND. */
+    int (*value_peek)(shale_state *st, const state_key *k, int64_t now, unsigned flags,
+                      const char **val, size_t *len, shale_err *err);
 
     /* LIST.  list_add appends n >= 1 elements without reading the list, and
      * applies the descriptor's bound.  list_update replaces (n 0 clears).

@@ -69,6 +69,8 @@ hslot *htab_find(const htab *t, uint64_t h, const char *a, size_t alen, const ch
                  size_t blen);
 /* Adds an item whose key is absent.  false on no memory (nothing changed). */
 bool htab_insert(htab *t, heap_acct *acct, uint64_t h, void *item);
+/* htab_insert(), returning the item's slot (NULL on no memory). */
+hslot *htab_add(htab *t, heap_acct *acct, uint64_t h, void *item);
 /* Empties slot s, shifting later probes back.  The item is the caller's. */
 void htab_erase(htab *t, hslot *s);
 void htab_deinit(htab *t, heap_acct *acct);
@@ -95,14 +97,20 @@ typedef struct hentry {
     uint8_t kind;                 /* HENTRY_* */
     int64_t ts;                   /* value: last access */
     union {
-        struct { char *data; size_t len, cap; } v;
+        /* A value.  data points at the inline area (kbytes + hk.len, icap
+         * bytes, allocated with the entry so a read touches one block) or,
+         * when the value outgrew it, at a separate buffer of cap bytes. */
+        struct { char *data; size_t len, cap; uint32_t icap; } v;
         struct { helem **e; size_t head, n, cap; uint64_t bytes; } l;
         htab m;
     } u;
     char kbytes[];
 } hentry;
 
+/* A list or map entry (kind HENTRY_LIST or HENTRY_MAP), empty. */
 hentry *hentry_new(heap_acct *a, uint8_t kind, const state_key *k);
+/* A value entry with room for a value of vlen bytes inline, empty. */
+hentry *hentry_new_value(heap_acct *a, const state_key *k, size_t vlen);
 /* Drops one reference; the last frees. */
 void hentry_unref(heap_acct *a, hentry *e);
 static inline void hentry_ref(hentry *e) { atomic_fetch_add(&e->refs, 1); }
@@ -145,6 +153,7 @@ typedef struct heap_timers {
 
 typedef struct heap_backend {
     _Atomic int64_t total;        /* bytes of every state and timer */
+    shale_buf peek;               /* value_peek's copy of a value it removed */
     heap_acct timer_acct;
     heap_timers timers[2];
 } heap_backend;

@@ -21,6 +21,7 @@ static int heap_open(shale_state_backend *b, const char *dir, shale_err *err)
     if (hb == NULL)
         return SHALE_NOMEM(err);
     atomic_init(&hb->total, 0);
+    shale_buf_init(&hb->peek);
     atomic_init(&hb->timer_acct.bytes, 0);
     hb->timer_acct.total = &hb->total;
     b->impl = hb;
@@ -32,6 +33,7 @@ static void heap_close(shale_state_backend *b)
     heap_backend *hb = HB(b);
     heap_timers_deinit(&hb->timer_acct, &hb->timers[0]);
     heap_timers_deinit(&hb->timer_acct, &hb->timers[1]);
+    shale_buf_deinit(&hb->peek);
     free(hb);
 }
 
@@ -77,13 +79,11 @@ void heap_locate(heap_state *hs, const state_key *k, heap_loc *l)
 
 int heap_insert_entry(heap_state *hs, heap_loc *l, hentry *e, shale_err *err)
 {
-    if (!htab_insert(l->t, &hs->acct, l->h, e)) {
+    if ((l->s = htab_add(l->t, &hs->acct, l->h, e)) == NULL) {
         hentry_unref(&hs->acct, e);
         return SHALE_NOMEM(err);
     }
     hs->entries++;
-    l->s = htab_find(l->t, l->h, e->hk.data, e->hk.aux, e->hk.data + e->hk.aux,
-                     e->hk.len - e->hk.aux);
     return SHALE_OK;
 }
 
@@ -210,8 +210,11 @@ void heap_cleanup_step(shale_state *st, int64_t now)
 }
 
 /* --- value-like states ------------------------------------------------------------ */
-static int heap_value_get(shale_state *st, const state_key *k, int64_t now, unsigned flags,
-                          char **val, size_t *len, shale_err *err)
+/* The value of k after the TTL rules (state/ttl.h), borrowed: from the
+ * entry, or, when the read removed an expired value it still returns,
+ * from hb->peek.  Valid until the next call on the backend. */
+static int value_find(shale_state *st, const state_key *k, int64_t now, unsigned flags,
+                      const char **val, size_t *len, shale_err *err)
 {
     heap_state *hs = st->impl;
     heap_cleanup_step(st, now);
@@ -223,9 +226,15 @@ static int heap_value_get(shale_state *st, const state_key *k, int64_t now, unsi
     if (state_ttl_on(&st->desc)) {
         enum state_ttl_read r = state_ttl_on_read(&st->desc, e->ts, now, flags);
         if (r == STATE_TTL_EXPIRED_HIDE || r == STATE_TTL_EXPIRED_RETURN) {
-            int rc = r == STATE_TTL_EXPIRED_RETURN
-                         ? heap_copy_out(e->u.v.data, e->u.v.len, val, len, err)
-                         : SHALE_NOT_FOUND;
+            shale_buf *keep = &HB(st->b)->peek;
+            shale_buf_clear(keep);
+            if (r == STATE_TTL_EXPIRED_RETURN)
+                shale_buf_append(keep, e->u.v.data, e->u.v.len);
+            int rc = r == STATE_TTL_EXPIRED_HIDE ? SHALE_NOT_FOUND
+                     : shale_buf_ok(keep)         ? SHALE_OK
+                                                  : SHALE_NOMEM(err);
+            *val = keep->data;
+            *len = keep->len;
             heap_remove_at(hs, &l);
             return rc;
         }
@@ -235,7 +244,31 @@ static int heap_value_get(shale_state *st, const state_key *k, int64_t now, unsi
             e->ts = now;
         }
     }
-    return heap_copy_out(e->u.v.data, e->u.v.len, val, len, err);
+    *val = e->u.v.data;
+    *len = e->u.v.len;
+    return SHALE_OK;
+}
+
+static int heap_value_peek(shale_state *st, const state_key *k, int64_t now, unsigned flags,
+                           const char **val, size_t *len, shale_err *err)
+{
+    *val = NULL;
+    *len = 0;
+    int rc = value_find(st, k, now, flags, val, len, err);
+    if (rc != SHALE_OK || *len == 0) {
+        *val = NULL;
+        *len = 0;
+    }
+    return rc;
+}
+
+static int heap_value_get(shale_state *st, const state_key *k, int64_t now, unsigned flags,
+                          char **val, size_t *len, shale_err *err)
+{
+    const char *v = NULL;
+    size_t n = 0;
+    int rc = value_find(st, k, now, flags, &v, &n, err);
+    return rc != SHALE_OK ? rc : heap_copy_out(v, n, val, len, err);
 }
 
 static int heap_value_put(shale_state *st, const state_key *k, int64_t now, const char *val,
@@ -252,7 +285,7 @@ static int heap_value_put(shale_state *st, const state_key *k, int64_t now, cons
         e->ts = now;
         return SHALE_OK;
     }
-    hentry *e = hentry_new(&hs->acct, HENTRY_VALUE, k);
+    hentry *e = hentry_new_value(&hs->acct, k, len);
     if (e == NULL)
         return SHALE_NOMEM(err);
     if (!hentry_set_value(&hs->acct, e, val, len)) {
@@ -326,6 +359,7 @@ const state_backend_ops state_heap_ops = {
     .state_close = heap_state_close,
     .clear = heap_clear,
     .value_get = heap_value_get,
+    .value_peek = heap_value_peek,
     .value_put = heap_value_put,
     .list_add = heap_list_add,
     .list_update = heap_list_update,

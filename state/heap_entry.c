@@ -9,12 +9,22 @@
 
 #include "state/ttl.h"
 
-static size_t entry_size(const hentry *e) { return sizeof *e + e->hk.len; }
+/* Values up to this size live inside their entry; a larger one gets a
+ * buffer of its own (the entry's inline area would be wasted on rewrites
+ * of other sizes, and the copy dominates anyway). */
+#define HENTRY_INLINE_MAX 4096u
 
-hentry *hentry_new(heap_acct *a, uint8_t kind, const state_key *k)
+static size_t entry_size(const hentry *e)
+{
+    return sizeof *e + e->hk.len + (e->kind == HENTRY_VALUE ? e->u.v.icap : 0);
+}
+
+static char *inline_area(hentry *e) { return e->kbytes + e->hk.len; }
+
+static hentry *entry_alloc(heap_acct *a, uint8_t kind, const state_key *k, size_t extra)
 {
     size_t n = k->klen + k->nslen;
-    hentry *e = heap_alloc(a, sizeof *e + n);
+    hentry *e = heap_alloc(a, sizeof *e + n + extra);
     if (e == NULL)
         return NULL;
     memset(e, 0, sizeof *e);
@@ -24,6 +34,24 @@ hentry *hentry_new(heap_acct *a, uint8_t kind, const state_key *k)
     e->hk = (hkey){e->kbytes, (uint32_t)n, (uint32_t)k->klen};
     atomic_init(&e->refs, 1);
     e->kind = kind;
+    return e;
+}
+
+hentry *hentry_new(heap_acct *a, uint8_t kind, const state_key *k)
+{
+    return entry_alloc(a, kind, k, 0);
+}
+
+hentry *hentry_new_value(heap_acct *a, const state_key *k, size_t vlen)
+{
+    /* Rounded up to 8 so a value that grows by a few bytes stays inline. */
+    size_t icap = vlen <= HENTRY_INLINE_MAX ? (vlen + 7) & ~(size_t)7 : 0;
+    hentry *e = entry_alloc(a, HENTRY_VALUE, k, icap);
+    if (e == NULL)
+        return NULL;
+    e->u.v.icap = (uint32_t)icap;
+    e->u.v.data = inline_area(e);
+    e->u.v.cap = icap;
     return e;
 }
 
@@ -82,22 +110,33 @@ void hentry_unref(heap_acct *a, hentry *e)
 {
     if (e == NULL || atomic_fetch_sub(&e->refs, 1) != 1)
         return;
-    if (e->kind == HENTRY_VALUE)
-        heap_release(a, e->u.v.data, e->u.v.cap);
-    else if (e->kind == HENTRY_LIST)
+    if (e->kind == HENTRY_LIST)
         hentry_list_clear(a, e);
-    else
+    else if (e->kind == HENTRY_MAP)
         map_clear(a, e);
+    else if (e->u.v.data != inline_area(e))
+        heap_release(a, e->u.v.data, e->u.v.cap);
     heap_release(a, e, entry_size(e));
 }
 
+/* The inline area when the value fits it (a separate buffer, if any, is
+ * given back), else a separate buffer of at least n bytes. */
 bool hentry_set_value(heap_acct *a, hentry *e, const char *v, size_t n)
 {
-    if (n > e->u.v.cap) {
+    char *inl = inline_area(e);
+    bool outside = e->u.v.data != inl;
+    if (n <= e->u.v.icap) {
+        if (outside) {
+            heap_release(a, e->u.v.data, e->u.v.cap);
+            e->u.v.data = inl;
+            e->u.v.cap = e->u.v.icap;
+        }
+    } else if (!outside || n > e->u.v.cap) {
         char *d = heap_alloc(a, n);
         if (d == NULL)
             return false;
-        heap_release(a, e->u.v.data, e->u.v.cap);
+        if (outside)
+            heap_release(a, e->u.v.data, e->u.v.cap);
         e->u.v.data = d;
         e->u.v.cap = n;
     }
@@ -182,7 +221,8 @@ static bool copy_map(heap_acct *a, hentry *dst, const hentry *src)
 static hentry *clone(heap_acct *a, const hentry *e)
 {
     state_key k = {0, e->hk.data, e->hk.aux, e->hk.data + e->hk.aux, e->hk.len - e->hk.aux};
-    hentry *c = hentry_new(a, e->kind, &k);
+    hentry *c = e->kind == HENTRY_VALUE ? hentry_new_value(a, &k, e->u.v.len)
+                                        : hentry_new(a, e->kind, &k);
     if (c == NULL)
         return NULL;
     c->ts = e->ts;

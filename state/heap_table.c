@@ -62,7 +62,7 @@ hslot *htab_find(const htab *t, uint64_t h, const char *a, size_t alen, const ch
     }
 }
 
-static void place(hslot *slots, size_t cap, uint64_t h, void *item)
+static hslot *place(hslot *slots, size_t cap, uint64_t h, void *item)
 {
     size_t mask = cap - 1;
     size_t i = h & mask;
@@ -70,6 +70,7 @@ static void place(hslot *slots, size_t cap, uint64_t h, void *item)
         i = (i + 1) & mask;
     slots[i].hash = h;
     slots[i].item = item;
+    return &slots[i];
 }
 
 static bool grow(htab *t, heap_acct *acct)
@@ -88,13 +89,17 @@ static bool grow(htab *t, heap_acct *acct)
     return true;
 }
 
-bool htab_insert(htab *t, heap_acct *acct, uint64_t h, void *item)
+hslot *htab_add(htab *t, heap_acct *acct, uint64_t h, void *item)
 {
     if ((t->n + 1) * 4 > t->cap * 3 && !grow(t, acct))
-        return false;
-    place(t->slots, t->cap, h, item);
+        return NULL;
     t->n++;
-    return true;
+    return place(t->slots, t->cap, h, item);
+}
+
+bool htab_insert(htab *t, heap_acct *acct, uint64_t h, void *item)
+{
+    return htab_add(t, acct, h, item) != NULL;
 }
 
 void htab_erase(htab *t, hslot *s)

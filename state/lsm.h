@@ -59,6 +59,8 @@ typedef struct lsm_backend {
     uint64_t wb_budget;            /* 0: no backend-wide write-buffer budget */
     uint32_t writes_since_check;
     shale_buf kbuf, vbuf;          /* scratch for encoded keys and values */
+    char *peek;                    /* the value lsm_value_peek lent out (shale_free) */
+    shale_write_batch *wb;         /* map put_all's batch, empty between calls */
 } lsm_backend;
 
 static inline lsm_backend *lsm_of(shale_state_backend *b) { return b->impl; }
@@ -108,6 +110,8 @@ int lsm_ttl_read(shale_state *st, int64_t now, unsigned flags, char *raw, size_t
 int lsm_clear(shale_state *st, const state_key *k, shale_err *err);
 int lsm_value_get(shale_state *st, const state_key *k, int64_t now, unsigned flags, char **val,
                   size_t *len, shale_err *err);
+int lsm_value_peek(shale_state *st, const state_key *k, int64_t now, unsigned flags,
+                   const char **val, size_t *len, shale_err *err);
 int lsm_value_put(shale_state *st, const state_key *k, int64_t now, const char *val, size_t len,
                   shale_err *err);
 int lsm_list_add(shale_state *st, const state_key *k, int64_t now, size_t n,

@@ -168,7 +168,9 @@ static int make_shared(lsm_backend *lb, const state_config *c, shale_err *err)
     lb->stats = shale_statistics_new();
     lb->wo = shale_write_options_new();
     lb->ro = shale_read_options_new();
-    if (lb->cache == NULL || lb->stats == NULL || lb->wo == NULL || lb->ro == NULL)
+    lb->wb = shale_write_batch_new();
+    if (lb->cache == NULL || lb->stats == NULL || lb->wo == NULL || lb->ro == NULL ||
+        lb->wb == NULL)
         return SHALE_NOMEM(err);
     shale_write_options_set_disable_wal(lb->wo, !c->wal);
     return SHALE_OK;
@@ -221,8 +223,10 @@ static void lsm_close(shale_state_backend *b)
     shale_statistics_release(lb->stats);
     shale_write_options_free(lb->wo);
     shale_read_options_free(lb->ro);
+    shale_write_batch_free(lb->wb);
     shale_buf_deinit(&lb->kbuf);
     shale_buf_deinit(&lb->vbuf);
+    shale_free(lb->peek);
     free(lb);
 }
 
@@ -365,6 +369,7 @@ const state_backend_ops state_lsm_ops = {
     .state_close = lsm_state_close,
     .clear = lsm_clear,
     .value_get = lsm_value_get,
+    .value_peek = lsm_value_peek,
     .value_put = lsm_value_put,
     .list_add = lsm_list_add,
     .list_update = lsm_list_update,

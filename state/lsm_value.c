@@ -78,25 +78,62 @@ int lsm_ttl_read(shale_state *st, int64_t now, unsigned flags, char *raw, size_t
     return state_ttl_returns(r) ? SHALE_OK : SHALE_NOT_FOUND;
 }
 
+/* The stored bytes of k after the TTL rules in *raw (shale_free), and
+ * the length of their stamp. */
+static int value_read(shale_state *st, const state_key *k, int64_t now, unsigned flags,
+                      char **raw, size_t *n, size_t *skip, shale_err *err)
+{
+    lsm_backend *lb = lsm_of(st->b);
+    *raw = NULL;
+    *n = 0;
+    *skip = state_ttl_on(&st->desc) ? STATE_TTL_TS_LEN : 0;
+    int rc = lsm_key(st, k, err);
+    if (rc == SHALE_OK)
+        rc = shale_get_cf(lb->db, lb->ro, lsm_fam(st)->cf, lb->kbuf.data, lb->kbuf.len, raw, n,
+                          err);
+    if (rc == SHALE_OK && *skip > 0)
+        rc = lsm_ttl_read(st, now, flags, *raw, *n, 0, err);
+    if (rc != SHALE_OK) {
+        shale_free(*raw);
+        *raw = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
 int lsm_value_get(shale_state *st, const state_key *k, int64_t now, unsigned flags, char **val,
                   size_t *len, shale_err *err)
 {
-    lsm_backend *lb = lsm_of(st->b);
-    char *raw = NULL;
-    size_t n = 0;
+    char *raw;
+    size_t n, skip;
     *val = NULL;
     *len = 0;
-    int rc = lsm_key(st, k, err);
+    int rc = value_read(st, k, now, flags, &raw, &n, &skip, err);
     if (rc == SHALE_OK)
-        rc = shale_get_cf(lb->db, lb->ro, lsm_fam(st)->cf, lb->kbuf.data, lb->kbuf.len, &raw,
-                          &n, err);
-    if (rc == SHALE_OK && state_ttl_on(&st->desc))
-        rc = lsm_ttl_read(st, now, flags, raw, n, 0, err);
-    if (rc != SHALE_OK) {
-        shale_free(raw);
+        hand_out(raw, n, skip, val, len);
+    return rc;
+}
+
+/* The engine has no pinned get: the value it mallocs is kept until the
+ * next peek (or close) and lent out past its stamp, without a copy. */
+int lsm_value_peek(shale_state *st, const state_key *k, int64_t now, unsigned flags,
+                   const char **val, size_t *len, shale_err *err)
+{
+    lsm_backend *lb = lsm_of(st->b);
+    char *raw;
+    size_t n, skip;
+    *val = NULL;
+    *len = 0;
+    shale_free(lb->peek);
+    lb->peek = NULL;
+    int rc = value_read(st, k, now, flags, &raw, &n, &skip, err);
+    if (rc != SHALE_OK)
         return rc;
+    lb->peek = raw;
+    if (n > skip) {
+        *val = raw + skip;
+        *len = n - skip;
     }
-    hand_out(raw, n, state_ttl_on(&st->desc) ? STATE_TTL_TS_LEN : 0, val, len);
     return SHALE_OK;
 }
 
@@ -165,14 +202,15 @@ int lsm_map_contains(shale_state *st, const state_key *k, int64_t now, const cha
     return rc == SHALE_NOT_FOUND ? SHALE_OK : rc;
 }
 
+/* One entry: a plain put; more: the backend's reusable batch, so put_all
+ * is atomic and neither allocates a batch per call. */
 int lsm_map_put(shale_state *st, const state_key *k, int64_t now, size_t n,
                 const char *const *uks, const size_t *uklens, const char *const *vals,
                 const size_t *lens, shale_err *err)
 {
     lsm_backend *lb = lsm_of(st->b);
-    shale_write_batch *wb = shale_write_batch_new();
-    if (wb == NULL)
-        return SHALE_NOMEM(err);
+    shale_cf *cf = lsm_fam(st)->cf;
+    shale_write_batch_clear(lb->wb);
     int rc = SHALE_OK;
     for (size_t i = 0; i < n && rc == SHALE_OK; i++) {
         rc = map_key(st, k, uks[i], uklens[i], err);
@@ -180,13 +218,16 @@ int lsm_map_put(shale_state *st, const state_key *k, int64_t now, size_t n,
         state_layout_map_value(&lb->vbuf, state_ttl_on(&st->desc), now, vals[i], lens[i]);
         if (rc == SHALE_OK && !shale_buf_ok(&lb->vbuf))
             rc = SHALE_NOMEM(err);
-        if (rc == SHALE_OK)
-            rc = shale_write_batch_put_cf(wb, lsm_fam(st)->cf, lb->kbuf.data, lb->kbuf.len,
+        if (rc == SHALE_OK && n == 1)
+            rc = shale_put_cf(lb->db, lb->wo, cf, lb->kbuf.data, lb->kbuf.len, lb->vbuf.data,
+                              lb->vbuf.len, err);
+        else if (rc == SHALE_OK)
+            rc = shale_write_batch_put_cf(lb->wb, cf, lb->kbuf.data, lb->kbuf.len,
                                           lb->vbuf.data, lb->vbuf.len, err);
     }
-    if (rc == SHALE_OK)
-        rc = shale_write(lb->db, lb->wo, wb, err);
-    shale_write_batch_free(wb);
+    if (rc == SHALE_OK && n > 1)
+        rc = shale_write(lb->db, lb->wo, lb->wb, err);
+    shale_write_batch_clear(lb->wb);
     lsm_after_write(lb);
     return rc;
 }

@@ -173,6 +173,7 @@ int shale_state_backend_open(const shale_state_options *o, const char *dir,
         return SHALE_NOMEM(err);
     b->ops = ops;
     b->cfg = o->c;
+    b->sample_left = o->c.sample_interval;
     shale_buf_init(&b->cur.key);
     shale_buf_init(&b->cur.ns);
     rc = ops->open(b, dir, err);
@@ -239,7 +240,7 @@ static int group_of(const shale_state_backend *b, const char *key, size_t klen, 
 int shale_state_backend_set_current_key(shale_state_backend *b, const char *key, size_t key_len,
                                         int32_t key_group, shale_err *err)
 {
-    int32_t kg;
+    int32_t kg = 0;
     int rc = group_of(b, key, key_len, key_group, &kg, err);
     if (rc != SHALE_OK)
         return rc;

@@ -8,7 +8,6 @@
 #include "state/backend.h"
 
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include "lsm/util/err.h"
@@ -39,8 +38,12 @@ static int op_begin(op_ctx *c, shale_state *st, const shale_state_key *k, int ki
     c->st = st;
     c->now = state_needs_clock(&st->desc) ? state_now(st->b) : 0;
     st->accesses++;
-    uint32_t every = st->b->cfg.sample_interval;
-    c->t0 = every != 0 && ++st->b->sample_tick % every == 0 ? mono_ns() : 0;
+    c->t0 = 0;
+    /* A countdown, not a modulo: no division on every access. */
+    if (st->b->cfg.sample_interval != 0 && --st->b->sample_left == 0) {
+        st->b->sample_left = st->b->cfg.sample_interval;
+        c->t0 = mono_ns();
+    }
     return SHALE_OK;
 }
 
@@ -87,6 +90,18 @@ int shale_value_state_get(shale_state *st, const shale_state_key *k, char **val,
     if (rc != SHALE_OK)
         return rc;
     return op_end(&c, OPS(c)->value_get(st, &c.k, c.now, 0, val, len, err));
+}
+
+int shale_value_state_get_borrowed(shale_state *st, const shale_state_key *k,
+                                   const char **val, size_t *len, shale_err *err)
+{
+    *val = NULL;
+    *len = 0;
+    op_ctx c;
+    int rc = op_begin(&c, st, k, SHALE_STATE_VALUE, err);
+    if (rc != SHALE_OK)
+        return rc;
+    return op_end(&c, OPS(c)->value_peek(st, &c.k, c.now, 0, val, len, err));
 }
 
 int shale_value_state_update(shale_state *st, const shale_state_key *k, const char *val,
@@ -240,24 +255,19 @@ static int cb_result(int rc, shale_state *st, shale_err *err)
     return SHALE_ERR(err, rc, "callback of state '%s' failed", st->desc.name);
 }
 
-/* The new stored bytes after folding `in` into `old` (NULL when absent). */
+/* The new stored bytes after folding `in` into `old` (absent unless
+ * have_old; borrowed from the backend).  *out is NULL when the bytes to
+ * store are `in` itself (a reduce's first value: no copy). */
 static int fold(shale_state *st, const char *old, size_t old_len, bool have_old, const char *in,
                 size_t len, char **out, size_t *out_len, shale_err *err)
 {
     const state_desc *d = &st->desc;
     *out = NULL;
     *out_len = 0;
-    if (d->kind == SHALE_STATE_REDUCING) {
-        if (!have_old) {
-            if (len > 0 && (*out = malloc(len)) == NULL)
-                return SHALE_NOMEM(err);
-            if (len > 0)
-                memcpy(*out, in, len);
-            *out_len = len;
-            return SHALE_OK;
-        }
-        return cb_result(d->reduce(d->cb_ctx, old, old_len, in, len, out, out_len), st, err);
-    }
+    if (d->kind == SHALE_STATE_REDUCING)
+        return have_old ? cb_result(d->reduce(d->cb_ctx, old, old_len, in, len, out, out_len),
+                                    st, err)
+                        : SHALE_OK;
     char *fresh = NULL;
     size_t fresh_len = 0;
     if (!have_old) {
@@ -272,6 +282,7 @@ static int fold(shale_state *st, const char *old, size_t old_len, bool have_old,
     return rc;
 }
 
+/* Reads the old bytes borrowed (value_peek: no copy), folds, writes. */
 static int fold_add(shale_state *st, const shale_state_key *k, int kind, const char *in,
                     size_t len, shale_err *err)
 {
@@ -281,14 +292,16 @@ static int fold_add(shale_state *st, const shale_state_key *k, int kind, const c
     int rc = op_begin(&c, st, k, kind, err);
     if (rc != SHALE_OK)
         return rc;
-    char *old = NULL, *next = NULL;
+    const char *old = NULL;
+    char *next = NULL;
     size_t old_len = 0, next_len = 0;
-    rc = OPS(c)->value_get(st, &c.k, c.now, STATE_READ_NO_TOUCH, &old, &old_len, err);
+    rc = OPS(c)->value_peek(st, &c.k, c.now, STATE_READ_NO_TOUCH, &old, &old_len, err);
+    bool have_old = rc == SHALE_OK;
     if (rc == SHALE_OK || rc == SHALE_NOT_FOUND)
-        rc = fold(st, old, old_len, rc == SHALE_OK, in, len, &next, &next_len, err);
+        rc = fold(st, old, old_len, have_old, in, len, &next, &next_len, err);
+    bool as_is = kind == SHALE_STATE_REDUCING && !have_old;
     if (rc == SHALE_OK)
-        rc = OPS(c)->value_put(st, &c.k, c.now, next, next_len, err);
-    free(old);
+        rc = OPS(c)->value_put(st, &c.k, c.now, as_is ? in : next, as_is ? len : next_len, err);
     free(next);
     return op_end(&c, rc);
 }
@@ -326,12 +339,11 @@ int shale_aggregating_state_get(shale_state *st, const shale_state_key *k, char 
     int rc = op_begin(&c, st, k, SHALE_STATE_AGGREGATING, err);
     if (rc != SHALE_OK)
         return rc;
-    char *acc = NULL;
+    const char *acc = NULL;
     size_t acc_len = 0;
-    rc = OPS(c)->value_get(st, &c.k, c.now, 0, &acc, &acc_len, err);
+    rc = OPS(c)->value_peek(st, &c.k, c.now, 0, &acc, &acc_len, err);
     if (rc == SHALE_OK)
         rc = cb_result(st->desc.agg_result(st->desc.cb_ctx, acc, acc_len, out, len), st, err);
-    free(acc);
     return op_end(&c, rc);
 }
 

@@ -23,6 +23,7 @@ typedef struct sb_flags {
     size_t value_size;         /* value, map value bytes */
     size_t element_size;       /* list element bytes */
     uint64_t seed;
+    uint64_t memory_budget_mb; /* LSM: shale_state_options_set_memory_budget; 0: defaults */
     const char *json;          /* --json=FILE, or NULL */
     int backends[2];           /* enum shale_state_backend_kind, in order */
     int nbackends;

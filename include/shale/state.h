@@ -186,7 +186,9 @@ SHALE_API int shale_state_backend_current_key(const shale_state_backend *b,
  * callback returns SHALE_OK or a code that fails the operation.
  * reduce(a, b) -> a (+) b: ReducingState.
  * create(): a new accumulator; add(acc, in) -> acc'; result(acc) -> out;
- * merge(a, b) -> acc (merging windows; may be NULL): AggregatingState. */
+ * merge(a, b) -> acc (merging windows; may be NULL): AggregatingState.
+ * The inputs are borrowed for the call: a callback must not call into the
+ * backend it serves. */
 typedef int (*shale_reduce_fn)(void *ctx, const char *a, size_t a_len, const char *b,
                                size_t b_len, char **out, size_t *out_len);
 typedef int (*shale_agg_create_fn)(void *ctx, char **acc, size_t *acc_len);
@@ -252,6 +254,16 @@ SHALE_API SHALE_MUST_CHECK int shale_state_clear(shale_state *st, const shale_st
  * an empty value), or SHALE_NOT_FOUND (no value, or expired and hidden). */
 SHALE_API SHALE_MUST_CHECK int shale_value_state_get(shale_state *st, const shale_state_key *k,
                                                      char **val, size_t *len, shale_err *err);
+/* shale_value_state_get_borrowed(): shale_value_state_get() without the
+ * copy: *val is borrowed from the backend and valid until the next call on
+ * that backend (any state, iterator, snapshot or timer call); copy it to
+ * keep it.  NULL for an empty value and with SHALE_NOT_FOUND.  The fast
+ * read: the heap backend lends its own bytes (no allocation); the LSM
+ * backend lends the engine's buffer (no second copy). */
+SHALE_API SHALE_MUST_CHECK int shale_value_state_get_borrowed(shale_state *st,
+                                                              const shale_state_key *k,
+                                                              const char **val, size_t *len,
+                                                              shale_err *err);
 SHALE_API SHALE_MUST_CHECK int shale_value_state_update(shale_state *st,
                                                         const shale_state_key *k,
                                                         const char *val, size_t len,

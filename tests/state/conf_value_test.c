@@ -227,3 +227,44 @@ CONF_TEST(conf_value, many_keys_across_all_groups_keep_their_values)
     }
     conf_close(env);
 }
+
+/* The borrowed get returns what the copying get returns: found values
+ * (empty ones too), absent and expired keys as SHALE_NOT_FOUND with NULL,
+ * and OnReadAndWrite refreshes the time to live as a copying read does. */
+CONF_TEST(conf_value, borrowed_get_answers_as_the_copying_get)
+{
+    conf_env *env = conf_open(be, NULL);
+    shale_state_descriptor *d = shale_state_descriptor_new("v", SHALE_STATE_VALUE);
+    shale_state_descriptor_set_ttl(d, 100, SHALE_TTL_ON_READ_AND_WRITE,
+                                   SHALE_TTL_NEVER_RETURN_EXPIRED);
+    shale_state_descriptor_set_ttl_cleanup(d, 0, 1000);
+    shale_state *st = conf_state(env, d);
+    shale_state_key a = conf_key("alice"), b = conf_key("bob"), e = conf_key("empty");
+    conf_put(st, &a, "first value");
+    conf_put(st, &e, "");
+    const char *v = (const char *)1;
+    size_t n = 99;
+    shale_err err = {0};
+    cr_assert_eq(shale_value_state_get_borrowed(st, &a, &v, &n, &err), SHALE_OK, "%s", err.msg);
+    cr_assert_eq(n, strlen("first value"));
+    cr_assert(memcmp(v, "first value", n) == 0);
+    cr_assert_eq(shale_value_state_get_borrowed(st, &e, &v, &n, &err), SHALE_OK);
+    cr_assert_eq(n, 0);
+    cr_assert_eq(shale_value_state_get_borrowed(st, &b, &v, &n, &err), SHALE_NOT_FOUND);
+    cr_assert_null(v);
+    cr_assert_eq(n, 0);
+    for (int i = 0; i < 3; i++) {   /* each read refreshes: alive 3 x 80 ms later */
+        env->now += 80;
+        cr_assert_eq(shale_value_state_get_borrowed(st, &a, &v, &n, &err), SHALE_OK,
+                     "round %d", i);
+    }
+    conf_put(st, &a, "a different, longer second value");
+    cr_assert_eq(shale_value_state_get_borrowed(st, &a, &v, &n, &err), SHALE_OK);
+    cr_assert_eq(n, strlen("a different, longer second value"));
+    cr_assert(memcmp(v, "a different, longer second value", n) == 0);
+    env->now += 100;
+    cr_assert_eq(shale_value_state_get_borrowed(st, &a, &v, &n, &err), SHALE_NOT_FOUND);
+    cr_assert_null(v);
+    conf_expect_none(conf_value(st, &a));
+    conf_close(env);
+}
