@@ -54,26 +54,13 @@ typedef struct chat_run {
     uint64_t appended, summaries, max_len, violations;
 } chat_run;
 
-/* Counts a violated invariant; prints the first few. */
-#define VIOLATION(r, ...)                                      \
-    do {                                                       \
-        if ((r)->violations++ < 5) {                           \
-            fprintf(stderr, "conversation_context: ");         \
-            fprintf(stderr, __VA_ARGS__);                      \
-            fputc('\n', stderr);                               \
-        }                                                      \
-    } while (0)
-
 static int parse_args(int argc, char **argv, config *c)
 {
     *c = (config){SHALE_STATE_BACKEND_HEAP, "heap", 100000, 500, 8, 7, 1000, 5000};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         uint64_t v;
-        if (strcmp(a, "--backend=heap") == 0) {
-            c->backend = SHALE_STATE_BACKEND_HEAP, c->backend_name = "heap";
-        } else if (strcmp(a, "--backend=lsm") == 0) {
-            c->backend = SHALE_STATE_BACKEND_LSM, c->backend_name = "lsm";
+        if (parse_backend(a, &c->backend, &c->backend_name)) {
         } else if (parse_u64(a, "--events", &c->events) || parse_u64(a, "--users", &c->users) ||
                    parse_u64(a, "--keep", &c->keep) || parse_u64(a, "--seed", &c->seed) ||
                    parse_u64(a, "--rate", &c->rate)) {

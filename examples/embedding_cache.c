@@ -100,10 +100,7 @@ static int parse_args(int argc, char **argv, config *c)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         uint64_t v;
-        if (strcmp(a, "--backend=heap") == 0) {
-            c->backend = SHALE_STATE_BACKEND_HEAP, c->backend_name = "heap";
-        } else if (strcmp(a, "--backend=lsm") == 0) {
-            c->backend = SHALE_STATE_BACKEND_LSM, c->backend_name = "lsm";
+        if (parse_backend(a, &c->backend, &c->backend_name)) {
         } else if (parse_u64(a, "--events", &c->events) || parse_u64(a, "--items", &c->items) ||
                    parse_u64(a, "--seed", &c->seed) || parse_u64(a, "--rate", &c->rate)) {
         } else if (parse_u64(a, "--dim", &v)) {

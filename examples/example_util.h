@@ -49,6 +49,28 @@ static inline int fail(const char *what, const shale_err *err)
     return 1;
 }
 
+/* Counts a violated invariant in (r)->violations; prints the first few. */
+#define VIOLATION(r, ...)                                      \
+    do {                                                       \
+        if ((r)->violations++ < 5) {                           \
+            fprintf(stderr, EX_PROG ": ");                     \
+            fprintf(stderr, __VA_ARGS__);                      \
+            fputc('\n', stderr);                               \
+        }                                                      \
+    } while (0)
+
+/* "--backend=heap|lsm" into *kind and *name; false for another flag. */
+static inline bool parse_backend(const char *arg, int *kind, const char **name)
+{
+    if (strcmp(arg, "--backend=heap") == 0)
+        *kind = SHALE_STATE_BACKEND_HEAP, *name = "heap";
+    else if (strcmp(arg, "--backend=lsm") == 0)
+        *kind = SHALE_STATE_BACKEND_LSM, *name = "lsm";
+    else
+        return false;
+    return true;
+}
+
 /* "--name=N" into *out; false when arg is another flag. */
 static inline bool parse_u64(const char *arg, const char *name, uint64_t *out)
 {

@@ -75,15 +75,6 @@ typedef struct pipeline {
 
 enum { PH_INGEST, PH_DRAIN, PH_RECLAIM, PH_SNAPSHOT };
 
-#define VIOLATION(p, ...)                                      \
-    do {                                                       \
-        if ((p)->violations++ < 5) {                           \
-            fprintf(stderr, "state_pipeline: ");               \
-            fprintf(stderr, __VA_ARGS__);                      \
-            fputc('\n', stderr);                               \
-        }                                                      \
-    } while (0)
-
 static double *zipf_cdf(uint64_t n, double s)
 {
     double *cdf = malloc(n * sizeof *cdf);
@@ -137,11 +128,7 @@ static int parse_args(int argc, char **argv, config *c)
     *c = (config){SHALE_STATE_BACKEND_LSM, "lsm", false, 2000000, 20000, 100000, 10000, 1};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--backend=heap") == 0) {
-            c->backend = SHALE_STATE_BACKEND_HEAP, c->backend_name = "heap";
-            c->backend_given = true;
-        } else if (strcmp(a, "--backend=lsm") == 0) {
-            c->backend = SHALE_STATE_BACKEND_LSM, c->backend_name = "lsm";
+        if (parse_backend(a, &c->backend, &c->backend_name)) {
             c->backend_given = true;
         } else if (!parse_u64(a, "--events", &c->events) && !parse_u64(a, "--users", &c->users) &&
                    !parse_u64(a, "--items", &c->items) && !parse_u64(a, "--rate", &c->rate) &&
