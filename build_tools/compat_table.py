@@ -32,9 +32,17 @@ MARK = re.compile(r'/\*\s*compat:\s*(.*?)\*/', re.S)
 NAME = re.compile(r'\b((?:rocksdb|shale)_\w+)\s*\(')
 
 
+def header_text(path):
+    """c.h with its part headers (#include "c_*.h") inlined, in order."""
+    text = open(path).read()
+    def part(m):
+        return header_text(os.path.join(os.path.dirname(path), m.group(1)))
+    return re.sub(r'^#include "(c_\w+\.h)"$', part, text, flags=re.M)
+
+
 def header_functions(path):
     """(section, name) for every declaration of c.h, in order."""
-    text = open(path).read()
+    text = header_text(path)
     sections = [(m.start(), m.group(1).strip())
                 for m in re.finditer(r'/\* ---- (.*?) -+\s*\*/', text)]
     out = []
