@@ -25,7 +25,7 @@ int db_cf_new(shale_db *db, vset_cf *vcf, const shale_options *o, uint64_t log_n
         free(c);
         return SHALE_NOMEM(err);
     }
-    int rc = mem_new(&c->mem, err);
+    int rc = mem_new_sized(&c->mem, o->write_buffer_size, err);
     if (rc != SHALE_OK) {
         free(c->name);
         free(c);

@@ -140,7 +140,7 @@ static int flush_recovered(replay *rp, size_t i, shale_err *err)
     mem_unref(c->mem);
     c->mem = NULL;
     if (rc == SHALE_OK)
-        rc = mem_new(&c->mem, err);
+        rc = mem_new_sized(&c->mem, c->opts.write_buffer_size, err);
     c->lstats[0].bytes_written += bytes;
     return rc;
 }

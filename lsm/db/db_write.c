@@ -222,7 +222,7 @@ int db_switch_memtable_locked(shale_db *db, db_cf *cfd, shale_err *err)
     if (rc == SHALE_OK)
         rc = log_writer_open(f, number, false, 0, &lw, err);
     if (rc == SHALE_OK)
-        rc = mem_new(&fresh, err);
+        rc = mem_new_sized(&fresh, cfd->opts.write_buffer_size, err);
     free(path);
     shale_mutex_lock(&db->mu.lock);
     db_pending_output_remove_locked(db, number);

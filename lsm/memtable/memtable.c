@@ -18,14 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lsm/memtable/entry.h"
 #include "lsm/util/coding.h"
 #include "lsm/util/err.h"
 #include "lsm/util/ikey.h"
 
 struct memtable {
     atomic_int refs;
-    arena arena;             /* every node of both lists */
-    skiplist points;         /* values, deletions, merges */
+    arena arena;             /* every node and version */
+    point_index points;      /* values, deletions, merges */
     skiplist range_dels;     /* VT_RANGE_DELETION: begin -> end */
     /* Written by the writer only, read by anyone (relaxed). */
     atomic_uint_fast64_t num_entries, num_deletes, num_range_deletes, data_size;
@@ -34,41 +35,7 @@ struct memtable {
 
 /* ---- entries ---------------------------------------------------------- */
 
-/* A varint32 we encoded ourselves: well-formed, so no limit to check. */
-static inline const char *trusted_varint32(const char *p, uint32_t *v)
-{
-    uint32_t r = 0;
-    for (unsigned shift = 0;; shift += 7) {
-        uint32_t byte = (unsigned char)*p++;
-        r |= (byte & 0x7f) << shift;
-        if ((byte & 0x80) == 0)
-            break;
-    }
-    *v = r;
-    return p;
-}
-
-static inline slice entry_ikey(const char *e)
-{
-    uint32_t n;
-    const char *p = trusted_varint32(e, &n);
-    return slice_make(p, n);
-}
-
-static inline slice entry_value(const char *e)
-{
-    slice k = entry_ikey(e);
-    uint32_t n;
-    const char *p = trusted_varint32(k.data + k.len, &n);
-    return slice_make(p, n);
-}
-
-static inline uint64_t entry_trailer(slice ikey)
-{
-    return dec_fixed64(ikey.data + ikey.len - IKEY_TRAILER_LEN);
-}
-
-/* Internal-key order of two entries (or lookup targets). */
+/* Internal-key order of two range-tombstone entries (or lookup targets). */
 static int entry_cmp(const char *a, const char *b, const void *ctx)
 {
     (void)ctx;
@@ -83,12 +50,12 @@ static int entry_cmp(const char *a, const char *b, const void *ctx)
     return ta > tb ? -1 : (ta < tb ? 1 : 0);   /* newest first */
 }
 
-/* Encodes varint32(len) + head + tail, a lookup target, into small (cap
- * bytes) or, if it does not fit, into *big.  NULL when *big cannot grow. */
-static const char *encode_target(char *small, size_t cap, shale_buf *big, slice head, slice tail)
+/* Encodes pad bytes (left as they are) + varint32(len) + ikey, a seek
+ * target, into small (cap bytes) or, if it does not fit, into *big.  NULL
+ * when *big cannot grow. */
+static const char *encode_target(char *small, size_t cap, shale_buf *big, size_t pad, slice ikey)
 {
-    size_t len = head.len + tail.len;
-    size_t need = VARINT32_MAX_LEN + len;
+    size_t need = pad + VARINT32_MAX_LEN + ikey.len;
     char *p = small;
     if (need > cap) {
         shale_buf_clear(big);
@@ -96,17 +63,14 @@ static const char *encode_target(char *small, size_t cap, shale_buf *big, slice 
             return NULL;
         p = big->data;
     }
-    char *q = enc_varint32(p, (uint32_t)len);
-    if (head.len > 0)
-        memcpy(q, head.data, head.len);
-    if (tail.len > 0)
-        memcpy(q + head.len, tail.data, tail.len);
+    char *q = enc_varint32(p + pad, (uint32_t)ikey.len);
+    memcpy(q, ikey.data, ikey.len);
     return p;
 }
 
 /* ---- lifetime --------------------------------------------------------- */
 
-int mem_new(memtable **out, shale_err *err)
+int mem_new_sized(memtable **out, size_t write_buffer_size, shale_err *err)
 {
     *out = NULL;
     memtable *m = calloc(1, sizeof *m);
@@ -114,8 +78,9 @@ int mem_new(memtable **out, shale_err *err)
         return SHALE_NOMEM(err);
     atomic_init(&m->refs, 1);
     arena_init(&m->arena);
-    if (skl_init(&m->points, &m->arena, entry_cmp, NULL) != SHALE_OK ||
+    if (pix_init(&m->points, &m->arena, write_buffer_size) != SHALE_OK ||
         skl_init(&m->range_dels, &m->arena, entry_cmp, NULL) != SHALE_OK) {
+        pix_deinit(&m->points);
         arena_deinit(&m->arena);
         free(m);
         return SHALE_NOMEM(err);
@@ -123,6 +88,8 @@ int mem_new(memtable **out, shale_err *err)
     *out = m;
     return SHALE_OK;
 }
+
+int mem_new(memtable **out, shale_err *err) { return mem_new_sized(out, 0, err); }
 
 void mem_ref(memtable *m) { atomic_fetch_add_explicit(&m->refs, 1, memory_order_relaxed); }
 
@@ -133,6 +100,7 @@ void mem_unref(memtable *m)
     /* acq_rel: every other holder's use happens before the free. */
     if (atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) != 1)
         return;
+    pix_deinit(&m->points);
     arena_deinit(&m->arena);
     free(m);
 }
@@ -177,26 +145,24 @@ int mem_add(memtable *m, uint64_t seq, int type, slice user_key, slice value, sh
     int rc = check_add(seq, type, user_key, value, err);
     if (rc != SHALE_OK)
         return rc;
-    bool deletion = type == VT_DELETION || type == VT_SINGLE_DELETION;
-    size_t vlen = deletion ? 0 : value.len;
-    uint32_t klen = (uint32_t)(user_key.len + IKEY_TRAILER_LEN);
-    size_t n = (size_t)varint_length(klen) + klen + (size_t)varint_length(vlen) + vlen;
-    skiplist *l = type == VT_RANGE_DELETION ? &m->range_dels : &m->points;
-    char *e = skl_alloc(l, n);
-    if (e == NULL)
-        return SHALE_NOMEM(err);
-    char *p = enc_varint32(e, klen);
-    if (user_key.len > 0)
-        memcpy(p, user_key.data, user_key.len);
-    p += user_key.len;
-    enc_fixed64(p, ikey_pack(seq, type));
-    p = enc_varint32(p + IKEY_TRAILER_LEN, (uint32_t)vlen);
-    if (vlen > 0)
-        memcpy(p, value.data, vlen);
-    if (!skl_insert(l, e))
-        return SHALE_INVALID(err, "memtable: key+seq exists (seq %llu)", (unsigned long long)seq);
-    count_add(m, seq, type, n);
-    return SHALE_OK;
+    if (type == VT_DELETION || type == VT_SINGLE_DELETION)
+        value = slice_make(NULL, 0);
+    size_t n = entry_size(user_key.len, value.len);
+    uint64_t trailer = ikey_pack(seq, type);
+    if (type != VT_RANGE_DELETION) {
+        rc = pix_add(&m->points, user_key, trailer, value, err);
+    } else {
+        char *e = skl_alloc(&m->range_dels, n);
+        if (e == NULL)
+            return SHALE_NOMEM(err);
+        entry_encode(e, user_key, trailer, value);
+        if (!skl_insert(&m->range_dels, e))
+            rc = SHALE_INVALID(err, "memtable: key+seq exists (seq %llu)",
+                               (unsigned long long)seq);
+    }
+    if (rc == SHALE_OK)
+        count_add(m, seq, type, n);
+    return rc;
 }
 
 /* ---- reads ------------------------------------------------------------ */
@@ -210,10 +176,10 @@ uint64_t mem_max_covering_tombstone_seq(memtable *m, slice user_key, uint64_t sn
      * the first with begin > key.  TODO: fragment the tombstones (RocksDB's
      * FragmentedRangeTombstoneList) if memtables come to hold many. */
     for (skl_iter_seek_to_first(&it); skl_iter_valid(&it); skl_iter_next(&it)) {
-        slice ik = entry_ikey(skl_iter_key(&it));
-        if (slice_compare(ikey_user_key(ik), user_key) > 0)
+        const char *e = skl_iter_key(&it);
+        if (slice_compare(entry_user_key(e), user_key) > 0)
             break;
-        uint64_t seq = entry_trailer(ik) >> 8;
+        uint64_t seq = entry_trailer(e) >> 8;
         if (seq > snapshot_seq || seq <= best)
             continue;
         if (slice_compare(user_key, entry_value(skl_iter_key(&it))) < 0)
@@ -233,7 +199,7 @@ void mem_get_ctx_init(mem_get_ctx *ctx, shale_buf *operands)
  * decides the lookup.  *nomem is set if an operand could not be kept. */
 static bool take_entry(mem_get_ctx *ctx, const char *e, bool *nomem)
 {
-    uint64_t tr = entry_trailer(entry_ikey(e));
+    uint64_t tr = entry_trailer(e);
     uint64_t seq = tr >> 8;
     int type = (int)(tr & 0xff);
     if (seq < ctx->max_covering_tombstone_seq)
@@ -267,25 +233,12 @@ int mem_get(memtable *m, slice user_key, uint64_t snapshot_seq, mem_get_ctx *ctx
         if (t > ctx->max_covering_tombstone_seq)
             ctx->max_covering_tombstone_seq = t;
     }
-    char small[256], trailer[IKEY_TRAILER_LEN];
-    shale_buf big = SHALE_BUF_INIT;
-    enc_fixed64(trailer, ikey_pack(snapshot_seq, VT_FOR_SEEK));
-    const char *target = encode_target(small, sizeof small, &big, user_key,
-                                       slice_make(trailer, sizeof trailer));
-    if (target == NULL)
-        return SHALE_NOMEM(err);
-    skl_iter it;
-    skl_iter_init(&it, &m->points);
     bool done = false, nomem = false;
-    for (skl_iter_seek(&it, target); skl_iter_valid(&it); skl_iter_next(&it)) {
-        const char *e = skl_iter_key(&it);
-        if (!slice_equal(ikey_user_key(entry_ikey(e)), user_key))
-            break;
-        done = take_entry(ctx, e, &nomem);
-        if (done)
-            break;
+    for (const char *v = pix_find(&m->points, user_key); v != NULL && !done;
+         v = pix_version_next(v)) {
+        if (entry_trailer(v) >> 8 <= snapshot_seq)
+            done = take_entry(ctx, v, &nomem);
     }
-    shale_buf_deinit(&big);
     if (nomem)
         return SHALE_NOMEM(err);
     if (!done)
@@ -295,7 +248,10 @@ int mem_get(memtable *m, slice user_key, uint64_t snapshot_seq, mem_get_ctx *ctx
 
 /* ---- statistics ------------------------------------------------------- */
 
-size_t mem_approximate_memory_usage(const memtable *m) { return arena_memory_usage(&m->arena); }
+size_t mem_approximate_memory_usage(const memtable *m)
+{
+    return arena_memory_usage(&m->arena) + pix_bucket_bytes(&m->points);
+}
 
 #define STAT(name, field) \
     uint64_t name(const memtable *m) \
@@ -312,39 +268,64 @@ STAT(mem_last_seq, last_seq)
 
 /* ---- iterators -------------------------------------------------------- */
 
-static void iter_init(mem_iter *it, const skiplist *l)
+static void iter_init(mem_iter *it, memtable *m, bool range_del)
 {
-    skl_iter_init(&it->pos, l);
+    pix_iter_init(&it->pos, &m->points);
+    if (range_del)
+        skl_iter_init(&it->pos.node, &m->range_dels);
+    it->range_del = range_del;
     it->rc = SHALE_OK;
     shale_buf_init(&it->big);
 }
 
-void mem_iter_init(mem_iter *it, memtable *m) { iter_init(it, &m->points); }
-void mem_iter_init_range_del(mem_iter *it, memtable *m) { iter_init(it, &m->range_dels); }
+void mem_iter_init(mem_iter *it, memtable *m) { iter_init(it, m, false); }
+void mem_iter_init_range_del(mem_iter *it, memtable *m) { iter_init(it, m, true); }
 
 void mem_iter_deinit(mem_iter *it)
 {
     if (it == NULL)
         return;
     shale_buf_deinit(&it->big);
-    it->pos.node = NULL;
+    it->pos.ver = NULL;
 }
 
-slice mem_iter_key(const mem_iter *it) { return entry_ikey(skl_iter_key(&it->pos)); }
-slice mem_iter_value(const mem_iter *it) { return entry_value(skl_iter_key(&it->pos)); }
-void mem_iter_next(mem_iter *it) { skl_iter_next(&it->pos); }
-void mem_iter_prev(mem_iter *it) { skl_iter_prev(&it->pos); }
+slice mem_iter_key(const mem_iter *it) { return entry_ikey(it->pos.ver); }
+slice mem_iter_value(const mem_iter *it) { return entry_value(it->pos.ver); }
 
-/* The target as an entry, or NULL (iterator invalid, rc set). */
+/* A range-deletion iterator's entry is its skiplist position. */
+static inline void rd_settle(mem_iter *it) { it->pos.ver = it->pos.node.node; }
+
+void mem_iter_next(mem_iter *it)
+{
+    if (!it->range_del) {
+        pix_iter_next(&it->pos);
+        return;
+    }
+    skl_iter_next(&it->pos.node);
+    rd_settle(it);
+}
+
+void mem_iter_prev(mem_iter *it)
+{
+    if (!it->range_del) {
+        pix_iter_prev(&it->pos);
+        return;
+    }
+    skl_iter_prev(&it->pos.node);
+    rd_settle(it);
+}
+
+/* The target as an entry (behind PIX_NODE_HDR bytes for the points), or
+ * NULL (iterator invalid, rc set). */
 static const char *seek_target(mem_iter *it, slice target)
 {
     assert(target.len >= IKEY_TRAILER_LEN);
     it->rc = SHALE_OK;
-    const char *t = encode_target(it->small, sizeof it->small, &it->big, target,
-                                  slice_make(NULL, 0));
+    size_t pad = it->range_del ? 0 : PIX_NODE_HDR;
+    const char *t = encode_target(it->small, sizeof it->small, &it->big, pad, target);
     if (t == NULL) {
         it->rc = SHALE_NO_MEMORY;
-        it->pos.node = NULL;
+        it->pos.ver = NULL;
     }
     return t;
 }
@@ -352,25 +333,47 @@ static const char *seek_target(mem_iter *it, slice target)
 void mem_iter_seek(mem_iter *it, slice target)
 {
     const char *t = seek_target(it, target);
-    if (t != NULL)
-        skl_iter_seek(&it->pos, t);
+    if (t == NULL)
+        return;
+    if (!it->range_del) {
+        pix_iter_seek(&it->pos, t);
+        return;
+    }
+    skl_iter_seek(&it->pos.node, t);
+    rd_settle(it);
 }
 
 void mem_iter_seek_for_prev(mem_iter *it, slice target)
 {
     const char *t = seek_target(it, target);
-    if (t != NULL)
-        skl_iter_seek_for_prev(&it->pos, t);
+    if (t == NULL)
+        return;
+    if (!it->range_del) {
+        pix_iter_seek_for_prev(&it->pos, t);
+        return;
+    }
+    skl_iter_seek_for_prev(&it->pos.node, t);
+    rd_settle(it);
 }
 
 void mem_iter_seek_to_first(mem_iter *it)
 {
     it->rc = SHALE_OK;
-    skl_iter_seek_to_first(&it->pos);
+    if (!it->range_del) {
+        pix_iter_first(&it->pos);
+        return;
+    }
+    skl_iter_seek_to_first(&it->pos.node);
+    rd_settle(it);
 }
 
 void mem_iter_seek_to_last(mem_iter *it)
 {
     it->rc = SHALE_OK;
-    skl_iter_seek_to_last(&it->pos);
+    if (!it->range_del) {
+        pix_iter_last(&it->pos);
+        return;
+    }
+    skl_iter_seek_to_last(&it->pos.node);
+    rd_settle(it);
 }

@@ -1,12 +1,12 @@
 /* lsm/memtable/memtable.h: the in-memory write buffer, with RocksDB's
  * memtable semantics over internal keys (lsm/util/ikey.h).
  *
- * Every write is one entry in an arena-backed skiplist, encoded as
- *     varint32 ikey_len | ikey (user key + fixed64((seq << 8) | type))
- *     | varint32 value_len | value
- * and ordered by internal key (user key ascending, then newest first).
- * Range tombstones (VT_RANGE_DELETION, [begin, end)) go to a SEPARATE
- * skiplist, as in RocksDB, with begin as the user key and end as the value;
+ * Every write is one entry in an arena, encoded as entry.h says, and
+ * ordered by internal key (user key ascending, then newest first).  Point
+ * entries live in a point index (point_index.h: a skiplist of user keys
+ * with version chains, plus a hash index for lookups).  Range tombstones
+ * (VT_RANGE_DELETION, [begin, end)) go to a SEPARATE skiplist, as in
+ * RocksDB, with begin as the user key and end as the value;
  * a tombstone with sequence T hides entries with sequence < T whose user key
  * is in [begin, end).  Nothing is ever removed: a memtable only grows until
  * it is flushed and released.
@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lsm/memtable/point_index.h"
 #include "lsm/memtable/skiplist.h"
 #include "lsm/util/buf.h"
 #include "lsm/util/ikey.h"
@@ -34,7 +35,11 @@
 
 typedef struct memtable memtable;
 
-/* A new empty memtable holding one reference.  SHALE_NO_MEMORY: *out NULL. */
+/* A new empty memtable holding one reference, its hash index sized for
+ * about write_buffer_size bytes of entries (0: small; a wrong guess only
+ * makes lookups slower).  SHALE_NO_MEMORY: *out NULL. */
+int mem_new_sized(memtable **out, size_t write_buffer_size, shale_err *err);
+/* mem_new_sized(out, 0, err). */
 int mem_new(memtable **out, shale_err *err);
 void mem_ref(memtable *m);
 /* Drops a reference; the last one frees the memtable.  NULL-safe. */
@@ -100,7 +105,7 @@ uint64_t mem_max_covering_tombstone_seq(memtable *m, slice user_key, uint64_t sn
 
 /* Statistics, readable from any thread without a lock; a value may be a
  * moment stale while a write is in progress. */
-size_t mem_approximate_memory_usage(const memtable *m);  /* arena bytes */
+size_t mem_approximate_memory_usage(const memtable *m);  /* arena + hash index bytes */
 uint64_t mem_num_entries(const memtable *m);   /* every mem_add, range deletions too */
 uint64_t mem_num_deletes(const memtable *m);   /* VT_DELETION + VT_SINGLE_DELETION */
 uint64_t mem_num_range_deletes(const memtable *m);
@@ -116,16 +121,18 @@ uint64_t mem_last_seq(const memtable *m);
  * values stay valid while the caller holds its memtable reference.
  * REQUIRES: the caller holds a reference on m for the iterator's life. */
 typedef struct mem_iter {
-    skl_iter pos;
+    pix_iter pos;        /* points: node and version; range deletions: the
+                          * skiplist position in pos.node, its entry in pos.ver */
+    bool range_del;
     int rc;              /* SHALE_OK, or SHALE_NO_MEMORY after a failed seek */
     shale_buf big;       /* seek targets too long for `small` */
-    char small[128];
+    char small[160];
 } mem_iter;
 
 void mem_iter_init(mem_iter *it, memtable *m);
 void mem_iter_init_range_del(mem_iter *it, memtable *m);
 void mem_iter_deinit(mem_iter *it);   /* NULL-safe */
-static inline bool mem_iter_valid(const mem_iter *it) { return skl_iter_valid(&it->pos); }
+static inline bool mem_iter_valid(const mem_iter *it) { return it->pos.ver != NULL; }
 /* REQUIRES: valid. */
 slice mem_iter_key(const mem_iter *it);
 slice mem_iter_value(const mem_iter *it);

@@ -98,6 +98,61 @@ Test(memtable, each_snapshot_sees_the_newest_version_at_or_below_it)
     mem_unref(m);
 }
 
+Test(memtable, versions_added_out_of_sequence_order_still_read_newest_first)
+{
+    /* Recovery and tests may add a key's versions in any sequence order;
+     * lookups and iteration must not depend on arrival order. */
+    memtable *m = new_mem();
+    add(m, 5, VT_VALUE, "k", "v5");
+    add(m, 9, VT_VALUE, "k", "v9");
+    add(m, 7, VT_MERGE, "k", "v7");
+    add(m, 1, VT_VALUE, "k", "v1");
+    assert_found(m, "k", 6, "v5");
+    assert_found(m, "k", 100, "v9");
+    assert_found(m, "k", 4, "v1");
+    shale_err err = {0};
+    cr_assert_eq(mem_add(m, 7, VT_MERGE, slice_from_str("k"), slice_from_str("again"), &err),
+                 SHALE_INVALID_ARGUMENT);
+    cr_assert_eq(mem_num_entries(m), 4);
+    mem_iter it;
+    mem_iter_init(&it, m);
+    uint64_t want[] = {9, 7, 5, 1}, n = 0;
+    for (mem_iter_seek_to_first(&it); mem_iter_valid(&it); mem_iter_next(&it), n++) {
+        cr_assert_lt(n, 4);
+        slice k = mem_iter_key(&it);
+        cr_assert_eq(dec_fixed64(k.data + k.len - 8) >> 8, want[n]);
+    }
+    cr_assert_eq(n, 4);
+    for (mem_iter_seek_to_last(&it); mem_iter_valid(&it); mem_iter_prev(&it), n--) {
+        slice k = mem_iter_key(&it);
+        cr_assert_eq(dec_fixed64(k.data + k.len - 8) >> 8, want[n - 1]);
+    }
+    cr_assert_eq(n, 0);
+    mem_iter_deinit(&it);
+    mem_unref(m);
+}
+
+Test(memtable, a_small_hash_index_with_long_chains_finds_every_key)
+{
+    /* mem_new() sizes the hash index for a small buffer; far more keys
+     * than buckets must still all be found, and absent keys not. */
+    memtable *m = new_mem();
+    char key[32], val[32];
+    for (int i = 0; i < 20000; i++) {
+        snprintf(key, sizeof key, "key%06d", i * 7919 % 20000);
+        snprintf(val, sizeof val, "v%d", i);
+        add(m, (uint64_t)i + 1, VT_VALUE, key, val);
+    }
+    for (int i = 0; i < 20000; i++) {
+        snprintf(key, sizeof key, "key%06d", i * 7919 % 20000);
+        snprintf(val, sizeof val, "v%d", i);
+        assert_found(m, key, 20000, val);
+    }
+    assert_state(m, "key020000", 20000, MEM_GET_NOT_PRESENT);
+    assert_state(m, "key", 20000, MEM_GET_NOT_PRESENT);
+    mem_unref(m);
+}
+
 Test(memtable, single_delete_hides_the_value_under_it)
 {
     memtable *m = new_mem();
