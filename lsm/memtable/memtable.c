@@ -64,7 +64,8 @@ static const char *encode_target(char *small, size_t cap, shale_buf *big, size_t
         p = big->data;
     }
     char *q = enc_varint32(p + pad, (uint32_t)ikey.len);
-    memcpy(q, ikey.data, ikey.len);
+    if (ikey.len > 0)
+        memcpy(q, ikey.data, ikey.len);
     return p;
 }
 
@@ -250,7 +251,7 @@ int mem_get(memtable *m, slice user_key, uint64_t snapshot_seq, mem_get_ctx *ctx
 
 size_t mem_approximate_memory_usage(const memtable *m)
 {
-    return arena_memory_usage(&m->arena) + pix_bucket_bytes(&m->points);
+    return arena_memory_usage(&m->arena) + pix_memory_usage(&m->points);
 }
 
 #define STAT(name, field) \
@@ -315,13 +316,16 @@ void mem_iter_prev(mem_iter *it)
     rd_settle(it);
 }
 
-/* The target as an entry (behind PIX_NODE_HDR bytes for the points), or
- * NULL (iterator invalid, rc set). */
+/* The target as the list compares it, or NULL (iterator invalid, rc set):
+ * for range deletions an entry's key part, for points PIX_NODE_HDR bytes
+ * and the user key (the trailer goes apart). */
 static const char *seek_target(mem_iter *it, slice target)
 {
     assert(target.len >= IKEY_TRAILER_LEN);
     it->rc = SHALE_OK;
     size_t pad = it->range_del ? 0 : PIX_NODE_HDR;
+    if (!it->range_del)
+        target.len -= IKEY_TRAILER_LEN;
     const char *t = encode_target(it->small, sizeof it->small, &it->big, pad, target);
     if (t == NULL) {
         it->rc = SHALE_NO_MEMORY;
@@ -336,7 +340,7 @@ void mem_iter_seek(mem_iter *it, slice target)
     if (t == NULL)
         return;
     if (!it->range_del) {
-        pix_iter_seek(&it->pos, t);
+        pix_iter_seek(&it->pos, t, dec_fixed64(target.data + target.len - IKEY_TRAILER_LEN));
         return;
     }
     skl_iter_seek(&it->pos.node, t);
@@ -349,7 +353,8 @@ void mem_iter_seek_for_prev(mem_iter *it, slice target)
     if (t == NULL)
         return;
     if (!it->range_del) {
-        pix_iter_seek_for_prev(&it->pos, t);
+        pix_iter_seek_for_prev(&it->pos, t,
+                               dec_fixed64(target.data + target.len - IKEY_TRAILER_LEN));
         return;
     }
     skl_iter_seek_for_prev(&it->pos.node, t);

@@ -2,12 +2,11 @@
  *
  * Node layout (a skiplist entry; the skiplist puts its tower before it):
  *
- *     [hash_next] [head] [link] [entry ...]
- *      ^ node      newest  next older version after the inline one
+ *     [hash_next] [head] [varint32 user key length] [user key]
+ *      ^ node      newest version
  *
- * A version allocated later is [link] [entry ...], named by its entry
- * address, so a version's link always sits right before it and the inline
- * first version is just the version at node + PIX_NODE_HDR.
+ * A version is [link] [entry ...], named by its entry address, so its link
+ * (to the next older version) sits right before it.
  *
  * Memory ordering follows skiplist.c: the writer fills a node or version
  * completely (plain and relaxed stores), then publishes it with one RELEASE
@@ -20,6 +19,7 @@
 #include "lsm/memtable/point_index.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "lsm/memtable/entry.h"
 #include "lsm/util/err.h"
@@ -30,8 +30,13 @@ typedef _Atomic(char *) link;
 static inline link *hash_next(const char *node) { return (link *)(uintptr_t)node; }
 static inline link *head(const char *node) { return (link *)(uintptr_t)node + 1; }
 static inline link *version_link(const char *v) { return (link *)(uintptr_t)v - 1; }
-static inline const char *node_first(const char *node) { return node + PIX_NODE_HDR; }
-static inline slice node_key(const char *node) { return entry_user_key(node_first(node)); }
+
+static inline slice node_key(const char *node)
+{
+    uint32_t n;
+    const char *p = entry_varint32(node + PIX_NODE_HDR, &n);
+    return slice_make(p, n);
+}
 
 static inline char *acquire(link *l) { return atomic_load_explicit(l, memory_order_acquire); }
 static inline char *relaxed(link *l) { return atomic_load_explicit(l, memory_order_relaxed); }
@@ -50,14 +55,13 @@ int pix_init(point_index *p, arena *a, size_t expected_bytes)
     p->arena = a;
     p->mask = n - 1;
     p->last = NULL;
+    arena_init(&p->nodes);
     p->buckets = calloc(n, sizeof *p->buckets);
     if (p->buckets == NULL)
         return SHALE_NO_MEMORY;
-    int rc = skl_init(&p->keys, a, node_cmp, NULL);
-    if (rc != SHALE_OK) {
-        free(p->buckets);
-        p->buckets = NULL;
-    }
+    int rc = skl_init(&p->keys, &p->nodes, node_cmp, NULL);
+    if (rc != SHALE_OK)
+        pix_deinit(p);
     return rc;
 }
 
@@ -67,9 +71,13 @@ void pix_deinit(point_index *p)
         return;
     free(p->buckets);
     p->buckets = NULL;
+    arena_deinit(&p->nodes);
 }
 
-size_t pix_bucket_bytes(const point_index *p) { return (p->mask + 1) * sizeof *p->buckets; }
+size_t pix_memory_usage(const point_index *p)
+{
+    return arena_memory_usage(&p->nodes) + (p->mask + 1) * sizeof *p->buckets;
+}
 
 static inline link *bucket_of(const point_index *p, slice user_key)
 {
@@ -86,17 +94,31 @@ static const char *bucket_find(link *b, slice user_key)
 
 /* ---- writes ----------------------------------------------------------- */
 
+/* A version of user_key, not yet linked; NULL: no memory. */
+static char *new_version(point_index *p, slice user_key, uint64_t trailer, slice value)
+{
+    char *mem = arena_alloc_aligned(p->arena, sizeof(link) + entry_size(user_key.len, value.len));
+    if (mem == NULL)
+        return NULL;
+    char *v = mem + sizeof(link);
+    entry_encode(v, user_key, trailer, value);
+    return v;
+}
+
 /* A new node for a key not yet present, published in the list, then in b
  * (nothing reads hash_next but a walk from a bucket, so it may be set after
  * the list insert, which gives a prefetch of b time to land). */
 static int add_node(point_index *p, link *b, slice user_key, uint64_t trailer, slice value,
                     shale_err *err)
 {
-    char *node = skl_alloc(&p->keys, PIX_NODE_HDR + entry_size(user_key.len, value.len));
+    char *v = new_version(p, user_key, trailer, value);
+    size_t klen = (size_t)varint_length(user_key.len) + user_key.len;
+    char *node = v == NULL ? NULL : skl_alloc(&p->keys, PIX_NODE_HDR + klen);
     if (node == NULL)
         return SHALE_NOMEM(err);
-    char *v = node + PIX_NODE_HDR;
-    entry_encode(v, user_key, trailer, value);
+    char *k = enc_varint32(node + PIX_NODE_HDR, (uint32_t)user_key.len);
+    if (user_key.len > 0)
+        memcpy(k, user_key.data, user_key.len);
     atomic_init(version_link(v), NULL);
     atomic_init(head(node), v);
     atomic_init(hash_next(node), NULL);
@@ -122,11 +144,9 @@ static int add_version(point_index *p, const char *node, slice user_key, uint64_
     if (cur != NULL && entry_trailer(cur) == trailer)
         return SHALE_INVALID(err, "memtable: key+seq exists (seq %llu)",
                              (unsigned long long)(trailer >> 8));
-    char *mem = arena_alloc_aligned(p->arena, sizeof(link) + entry_size(user_key.len, value.len));
-    if (mem == NULL)
+    char *v = new_version(p, user_key, trailer, value);
+    if (v == NULL)
         return SHALE_NOMEM(err);
-    char *v = mem + sizeof(link);
-    entry_encode(v, user_key, trailer, value);
     atomic_init(version_link(v), cur);
     atomic_store_explicit(at, v, memory_order_release);
     return SHALE_OK;
@@ -211,25 +231,19 @@ void pix_iter_prev(pix_iter *it)
     it->ver = oldest_of(it->node.node);
 }
 
-static inline uint64_t target_trailer(const char *target)
-{
-    return entry_trailer(target + PIX_NODE_HDR);
-}
-
 static inline bool same_key(const char *node, const char *target)
 {
-    return slice_equal(node_key(node), entry_user_key(target + PIX_NODE_HDR));
+    return slice_equal(node_key(node), node_key(target));
 }
 
-void pix_iter_seek(pix_iter *it, const char *target)
+void pix_iter_seek(pix_iter *it, const char *target, uint64_t trailer)
 {
     skl_iter_seek(&it->node, target);   /* first node whose key >= target's */
     const char *node = it->node.node;
     it->ver = newest_of(node);
     if (node == NULL || !same_key(node, target))
         return;
-    uint64_t t = target_trailer(target);
-    while (it->ver != NULL && entry_trailer(it->ver) > t)   /* newer than target */
+    while (it->ver != NULL && entry_trailer(it->ver) > trailer)   /* newer than target */
         it->ver = pix_version_next(it->ver);
     if (it->ver == NULL) {
         skl_iter_next(&it->node);
@@ -237,7 +251,7 @@ void pix_iter_seek(pix_iter *it, const char *target)
     }
 }
 
-void pix_iter_seek_for_prev(pix_iter *it, const char *target)
+void pix_iter_seek_for_prev(pix_iter *it, const char *target, uint64_t trailer)
 {
     skl_iter_seek_for_prev(&it->node, target);   /* last node whose key <= target's */
     const char *node = it->node.node;
@@ -245,9 +259,8 @@ void pix_iter_seek_for_prev(pix_iter *it, const char *target)
         it->ver = oldest_of(node);
         return;
     }
-    uint64_t t = target_trailer(target);
     const char *best = NULL;
-    for (const char *v = newest_of(node); v != NULL && entry_trailer(v) >= t;
+    for (const char *v = newest_of(node); v != NULL && entry_trailer(v) >= trailer;
          v = pix_version_next(v))
         best = v;   /* at or newer than target: sorts at or before it */
     if (best == NULL) {

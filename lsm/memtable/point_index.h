@@ -13,7 +13,10 @@
  * HashSkipList idea applied to whole keys, with no prefix extractor.
  *
  * Versions are entries in entry.h's encoding, each preceded by a link to
- * the next older version; a node carries its first version inline.
+ * the next older version, in the memtable's arena.  Nodes hold only their
+ * key and two links, in an arena of their own, so the nodes a search
+ * visits are packed densely (a list of 400,000 keys fits in a last-level
+ * CPU cache instead of being spread among the values).
  *
  * Thread-safety: as skiplist.h: ONE writer (pix_add; callers serialize it)
  * and any number of lock-free readers.  A reader sees every version whose
@@ -33,23 +36,26 @@
 #include "shale/err.h"
 
 /* Bytes before the encoded user key in a node and in a seek target (a
- * target is PIX_NODE_HDR bytes of any value, then an entry's varint32
- * ikey length and internal key). */
-#define PIX_NODE_HDR (3 * sizeof(void *))
+ * target is PIX_NODE_HDR bytes of any value, then varint32 user key
+ * length and the user key). */
+#define PIX_NODE_HDR (2 * sizeof(void *))
 
 typedef struct point_index {
     skiplist keys;                /* one node per user key */
-    arena *arena;                 /* shared with the owner */
+    arena nodes;                  /* owned: the nodes of keys */
+    arena *arena;                 /* shared with the owner: versions */
     _Atomic(char *) *buckets;     /* owned: hash chains of nodes */
     size_t mask;                  /* buckets - 1 (a power of two minus one) */
     const char *last;             /* writer only: the node of the largest key */
 } point_index;
 
-/* An empty index for about expected_bytes of entries (0: small). */
+/* An empty index for about expected_bytes of entries (0: small), keeping
+ * versions in a. */
 int pix_init(point_index *p, arena *a, size_t expected_bytes);
-void pix_deinit(point_index *p);   /* frees the hash buckets; NULL-safe */
-/* Bytes of the hash buckets (the nodes are counted by the arena). */
-size_t pix_bucket_bytes(const point_index *p);
+void pix_deinit(point_index *p);   /* frees the nodes and buckets; NULL-safe */
+/* Bytes of the nodes and hash buckets (versions are counted by the
+ * owner's arena).  Any thread. */
+size_t pix_memory_usage(const point_index *p);
 
 /* Adds version (trailer = (seq << 8) | type) of user_key.  Writer only.
  *   SHALE_INVALID_ARGUMENT  this (key, trailer) is present; nothing added
@@ -74,9 +80,9 @@ void pix_iter_last(pix_iter *it);
 /* REQUIRES: valid. */
 void pix_iter_next(pix_iter *it);
 void pix_iter_prev(pix_iter *it);
-/* First entry >= / last entry <= target in internal-key order (target as
- * described at PIX_NODE_HDR). */
-void pix_iter_seek(pix_iter *it, const char *target);
-void pix_iter_seek_for_prev(pix_iter *it, const char *target);
+/* First entry >= / last entry <= (target's user key, trailer) in
+ * internal-key order (target as described at PIX_NODE_HDR). */
+void pix_iter_seek(pix_iter *it, const char *target, uint64_t trailer);
+void pix_iter_seek_for_prev(pix_iter *it, const char *target, uint64_t trailer);
 
 #endif
