@@ -261,6 +261,9 @@ typedef struct cached_block {
 
 static void cached_block_delete(slice key, void *value) { free(value); }
 
+/* Blocks up to this size are read straight into a new cache entry. */
+#define DIRECT_MAX (1u << 20)
+
 /* varint64(cache id) varint64(block offset) */
 static slice cache_key(const sst_reader *r, uint64_t offset, char buf[2 * 10])
 {
@@ -278,17 +281,31 @@ static int parse_block(int kind, slice contents, sst_parsed *p, shale_err *err)
     return block_init(&p->b, contents, err);
 }
 
-/* Copies a parsed block into a new cache entry, pinned.  NULL when it was
- * not cached (no memory, strict limit): the caller goes on with its copy. */
-static bc_handle *insert_block(const sst_reader *r, slice key, int kind, slice contents,
-                               const sst_parsed *p)
+/* A cache entry for a block of h.size bytes that a fetch may read straight
+ * into (its trailer too), or NULL (no memory, or too big to guess). */
+static cached_block *direct_entry(block_handle h)
 {
-    cached_block *cb = malloc(sizeof *cb + contents.len);
-    if (cb == NULL)
+    if (h.size > DIRECT_MAX)
         return NULL;
-    memcpy(cb->data, contents.data, contents.len);
+    return malloc(sizeof(cached_block) + (size_t)h.size + BLOCK_TRAILER_LEN);
+}
+
+/* Puts a parsed block in a new cache entry, pinned: cb itself if the fetch
+ * read the block into it (contents in cb->data), else a copy.  NULL when
+ * it was not cached (no memory, strict limit); cb is then still the
+ * caller's. */
+static bc_handle *insert_block(const sst_reader *r, slice key, int kind, slice contents,
+                               const sst_parsed *p, cached_block *cb)
+{
+    bool direct = cb != NULL;
+    if (!direct) {
+        cb = malloc(sizeof *cb + contents.len);
+        if (cb == NULL)
+            return NULL;
+        memcpy(cb->data, contents.data, contents.len);
+    }
     cb->len = contents.len;
-    cb->p = *p;   /* re-point the views at the copy */
+    cb->p = *p;   /* re-point the views at the entry's bytes */
     if (kind == BC_KIND_FILTER && p->f.data != NULL)
         cb->p.f.data = cb->data + (p->f.data - contents.data);
     else if (kind != BC_KIND_FILTER)
@@ -296,10 +313,23 @@ static bc_handle *insert_block(const sst_reader *r, slice key, int kind, slice c
     bc_handle *h = NULL;
     if (bc_insert(r->cache, key, cb, contents.len, cached_block_delete, kind, &h, NULL) !=
         SHALE_OK) {
-        free(cb);
+        if (!direct)
+            free(cb);
         return NULL;
     }
     return h;
+}
+
+/* A block read into cb that the cache refused: moved into ctx's buffer so
+ * the caller can go on with it, as with any uncached block. */
+static int keep_uncached(int kind, slice contents, sst_fetch_ctx *ctx, sst_parsed *out,
+                         shale_err *err)
+{
+    shale_buf_clear(&ctx->buf);
+    shale_buf_append_slice(&ctx->buf, contents);
+    if (!shale_buf_ok(&ctx->buf))
+        return SHALE_NOMEM(err);
+    return parse_block(kind, shale_buf_slice(&ctx->buf), out, err);
 }
 
 /* RocksDB's block cache tickers: the total and the per-kind ones. */
@@ -355,19 +385,38 @@ int sst_acquire_block(const sst_reader *r, block_handle h, int kind, bool verify
             return SHALE_OK;
         }
     }
+    /* A block bound for the cache of a file known to be uncompressed is
+     * read straight into its entry (no copy), unless readahead serves it. */
+    bool cacheable = r->cache != NULL && fill;
+    bool direct = cacheable && r->no_compression && ctx->ra_size == 0;
+    cached_block *cb = direct ? direct_entry(h) : NULL;
+    char *fixed = ctx->raw_fixed;
+    size_t cap = ctx->raw_cap;
+    if (cb != NULL) {
+        ctx->raw_fixed = cb->data;
+        ctx->raw_cap = (size_t)h.size + BLOCK_TRAILER_LEN;
+    }
     slice contents;
     int rc = sst_fetch_block(r, h, verify, kind != BC_KIND_FILTER, ctx, &contents, err);
+    ctx->raw_fixed = fixed;
+    ctx->raw_cap = cap;
     if (rc == SHALE_OK)
         rc = parse_block(kind, contents, out, err);
-    if (rc != SHALE_OK || r->cache == NULL || !fill)
-        return rc;
-    bc_handle *ch = insert_block(r, key, kind, contents, out);
-    if (ch != NULL)
-        count_cache_add(r->opts.stats, kind, contents.len);
-    if (ch != NULL) {
-        *out = ((const cached_block *)bc_value(ch))->p;
-        *pin = ch;
+    if (cb != NULL && (rc != SHALE_OK || contents.data != cb->data)) {
+        free(cb);   /* not read into it (an error, or a compressed block) */
+        cb = NULL;
     }
+    if (rc != SHALE_OK || !cacheable)
+        return rc;
+    bc_handle *ch = insert_block(r, key, kind, contents, out, cb);
+    if (ch == NULL) {
+        rc = cb != NULL ? keep_uncached(kind, contents, ctx, out, err) : SHALE_OK;
+        free(cb);
+        return rc;
+    }
+    count_cache_add(r->opts.stats, kind, contents.len);
+    *out = ((const cached_block *)bc_value(ch))->p;
+    *pin = ch;
     return SHALE_OK;
 }
 

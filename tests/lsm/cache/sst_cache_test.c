@@ -137,6 +137,12 @@ Test(sst_cache, every_fixture_reads_the_same_with_and_without_the_cache)
     }
 }
 
+static void free_value(slice key, void *value)
+{
+    (void)key;
+    free(value);
+}
+
 typedef struct found {
     const fx_entry *want;
     int matches;
@@ -189,6 +195,32 @@ Test(sst_cache, point_lookups_with_cached_index_and_filter_find_every_key)
     fx_free(&want);
     sst_reader_unref(r);
     bc_unref(c);
+}
+
+Test(sst_cache, point_lookups_find_every_key_through_evicting_and_refusing_caches)
+{
+    /* Blocks of uncompressed files are read straight into their cache
+     * entry; when a strict cache refuses the entry the lookup must still
+     * see the block. */
+    block_cache *caches[] = {bc_new(16 << 10, 0, false), bc_new(6 << 10, 0, true)};
+    for (size_t f = 0; f < FX_COUNT; f++) {
+        fx_list want;
+        fx_load(fx_names[f], &want);
+        for (size_t k = 0; k < 2; k++) {
+            sst_reader *r = open_with(fx_names[f], caches[k], false);
+            bc_handle *hog = NULL;   /* pins the strict cache full: every insert refused */
+            if (k == 1)
+                cr_assert_eq(bc_insert(caches[k], slice_from_str("hog"), malloc(1), 6 << 10,
+                                       free_value, BC_KIND_OTHER, &hog, NULL), SHALE_OK);
+            get_all(r, &want, NULL);
+            bc_release(caches[k], hog);
+            sst_reader_unref(r);
+            cr_assert_eq(bc_get_pinned_usage(caches[k]), 0);
+        }
+        fx_free(&want);
+    }
+    for (size_t k = 0; k < 2; k++)
+        bc_unref(caches[k]);
 }
 
 Test(sst_cache, fill_cache_false_reads_through_and_inserts_nothing)
