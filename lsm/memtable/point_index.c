@@ -2,8 +2,9 @@
  *
  * Node layout (a skiplist entry; the skiplist puts its tower before it):
  *
- *     [hash_next] [head] [varint32 user key length] [user key]
- *      ^ node      newest version
+ *     [hash_next] [head] [newest] [varint32 user key length] [user key]
+ *      ^ node      newest version  its trailer (writer only: spares the
+ *                                  writer a visit to the head version)
  *
  * A version is [link] [entry ...], named by its entry address, so its link
  * (to the next older version) sits right before it.
@@ -30,6 +31,7 @@ typedef _Atomic(char *) link;
 static inline link *hash_next(const char *node) { return (link *)(uintptr_t)node; }
 static inline link *head(const char *node) { return (link *)(uintptr_t)node + 1; }
 static inline link *version_link(const char *v) { return (link *)(uintptr_t)v - 1; }
+static inline uint64_t *newest(const char *node) { return (uint64_t *)(uintptr_t)node + 2; }
 
 static inline slice node_key(const char *node)
 {
@@ -122,6 +124,7 @@ static int add_node(point_index *p, link *b, slice user_key, uint64_t trailer, s
     atomic_init(version_link(v), NULL);
     atomic_init(head(node), v);
     atomic_init(hash_next(node), NULL);
+    *newest(node) = trailer;
     if (!skl_insert(&p->keys, node))   /* the hash index said it was absent */
         return SHALE_ERR(err, SHALE_CORRUPTION, "memtable: key index out of step");
     atomic_store_explicit(hash_next(node), relaxed(b), memory_order_relaxed);
@@ -137,11 +140,12 @@ static int add_version(point_index *p, const char *node, slice user_key, uint64_
 {
     link *at = head(node);
     char *cur = relaxed(at);
-    while (cur != NULL && entry_trailer(cur) > trailer) {
+    bool first = trailer > *newest(node);   /* the usual case: no walk */
+    while (!first && cur != NULL && entry_trailer(cur) > trailer) {
         at = version_link(cur);
         cur = relaxed(at);
     }
-    if (cur != NULL && entry_trailer(cur) == trailer)
+    if (!first && cur != NULL && entry_trailer(cur) == trailer)
         return SHALE_INVALID(err, "memtable: key+seq exists (seq %llu)",
                              (unsigned long long)(trailer >> 8));
     char *v = new_version(p, user_key, trailer, value);
@@ -149,6 +153,8 @@ static int add_version(point_index *p, const char *node, slice user_key, uint64_
         return SHALE_NOMEM(err);
     atomic_init(version_link(v), cur);
     atomic_store_explicit(at, v, memory_order_release);
+    if (first)
+        *newest(node) = trailer;
     return SHALE_OK;
 }
 

@@ -38,7 +38,7 @@
 /* Bytes before the encoded user key in a node and in a seek target (a
  * target is PIX_NODE_HDR bytes of any value, then varint32 user key
  * length and the user key). */
-#define PIX_NODE_HDR (2 * sizeof(void *))
+#define PIX_NODE_HDR (2 * sizeof(void *) + sizeof(uint64_t))
 
 typedef struct point_index {
     skiplist keys;                /* one node per user key */
