@@ -100,6 +100,8 @@ static const flag_def FLAG_DEFS[] = {
     F(format_version, FT_INT, "5", "Format version of SST files."),
     F(histogram, FT_BOOL, "false", "Print histogram of operation timings"),
     F(statistics, FT_BOOL, "false", "Database statistics"),
+    F(stats_level, FT_INT, "3", "stats level for statistics (RocksDB's StatsLevel: 1 tickers "
+      "only, 2 no timers, 3 all but detailed timers)"),
     F(stats_interval, FT_INT, "0", "Stats are reported every N operations when this is "
       "greater than zero.  When 0 the interval grows over time."),
     F(stats_interval_seconds, FT_INT, "0", "Report stats every N seconds.  This overrides "

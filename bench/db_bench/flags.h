@@ -39,7 +39,7 @@ typedef struct bench_flags {
     int64_t batch_size, seek_nexts, readwritepercent;
     int64_t checksum_type, format_version;
     bool histogram, statistics;
-    int64_t stats_interval, stats_interval_seconds, report_interval_seconds;
+    int64_t stats_level, stats_interval, stats_interval_seconds, report_interval_seconds;
     char *report_file;
     int64_t benchmark_write_rate_limit;
     char *json;

@@ -199,6 +199,7 @@ int setup_ctx_init(bench_ctx *ctx)
         ctx->statistics = shale_statistics_new();
         if (ctx->statistics == NULL)
             return -1;
+        shale_statistics_set_level(ctx->statistics, (int)g_flags.stats_level);
     }
     if (g_flags.cache_size > 0) {
         ctx->cache = shale_cache_new_lru((size_t)g_flags.cache_size);

@@ -46,6 +46,25 @@ SHALE_API shale_statistics *shale_statistics_new(void);
  * when the last database using it closes.  NULL is allowed. */
 SHALE_API void shale_statistics_release(shale_statistics *s);
 
+/* What a statistics object records: RocksDB's StatsLevel, same values.
+ * Tickers are counts; timers are histograms of durations (get, write,
+ * seek, WAL sync), which cost two clock reads per call. */
+enum shale_stats_level {
+    SHALE_STATS_DISABLE_ALL = 0,
+    SHALE_STATS_EXCEPT_TICKERS = 0,               /* nothing recorded */
+    SHALE_STATS_EXCEPT_HISTOGRAM_OR_TIMERS = 1,   /* tickers only */
+    SHALE_STATS_EXCEPT_TIMERS = 2,                /* tickers and size histograms */
+    SHALE_STATS_EXCEPT_DETAILED_TIMERS = 3,       /* the default: everything shale records */
+    SHALE_STATS_EXCEPT_TIME_FOR_MUTEX = 4,
+    SHALE_STATS_ALL = 5,
+};
+
+/* shale_statistics_set_level(): sets what s records from now on (levels
+ * out of range are clamped); it applies to every database using s.
+ * shale_statistics_get_level(): the current level. */
+SHALE_API void shale_statistics_set_level(shale_statistics *s, int level);
+SHALE_API int shale_statistics_get_level(const shale_statistics *s);
+
 /* shale_statistics_ticker(): the count of the ticker with RocksDB's name
  * `name` (e.g. "rocksdb.memtable.hit").  Returns 0 for an unknown name or
  * a NULL s.  `name` is borrowed for the call. */

@@ -179,7 +179,8 @@ static void flush_locked(shale_db *db, db_cf *cfd) SHALE_REQUIRES(db->mu.lock)
         ls->count++;
         ls->files_out += bytes > 0;
         stats_add(db->stats, TICKER_FLUSH_WRITE_BYTES, bytes);
-        stats_record(db->stats, HIST_FLUSH_TIME, db->env->ops->now_micros(db->env) - t0);
+        if (stats_timers_on(db->stats))
+            stats_record(db->stats, HIST_FLUSH_TIME, db->env->ops->now_micros(db->env) - t0);
         logger_log(db->log, SHALE_LOG_INFO, "[%s] Level-0 flush table #%llu: %llu bytes OK",
                    cfd->name, (unsigned long long)number, (unsigned long long)bytes);
     } else if (rc != SHALE_OK && !cfd->dropped) {

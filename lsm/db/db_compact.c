@@ -235,7 +235,8 @@ static void record_stats_locked(shale_db *db, const compaction *c, const job *j,
     stats_add(db->stats, TICKER_COMPACTION_KEY_DROP_OBSOLETE,
               cst->dropped_obsolete + cst->dropped_tombstones);
     stats_add(db->stats, TICKER_COMPACTION_KEY_DROP_RANGE_DEL, cst->dropped_range_del);
-    stats_record(db->stats, HIST_COMPACTION_TIME, micros);
+    if (stats_timers_on(db->stats))
+        stats_record(db->stats, HIST_COMPACTION_TIME, micros);
 }
 
 /* Applies a compaction's edit; a family dropped meanwhile takes none (its

@@ -230,9 +230,18 @@ void db_view_release(read_view *rv);
 
 /* Microseconds for latency histograms: 0 without statistics, so reads and
  * writes pay for no clock call nobody reads. */
+/* A start time for a timed histogram, or 0 when timers are off (no
+ * statistics, or a statistics level at or below kExceptTimers). */
 static inline uint64_t db_timer(const shale_db *db)
 {
-    return db->stats != NULL ? db->env->ops->now_micros(db->env) : 0;
+    return stats_timers_on(db->stats) ? db->env->ops->now_micros(db->env) : 0;
+}
+
+/* Records the micros since t0 (from db_timer) in h; nothing when t0 is 0. */
+static inline void db_timer_record(shale_db *db, enum stats_hist h, uint64_t t0)
+{
+    if (t0 != 0)
+        stats_record(db->stats, h, db->env->ops->now_micros(db->env) - t0);
 }
 
 /* --- db_props.c --------------------------------------------------------------- */

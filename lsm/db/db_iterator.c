@@ -234,14 +234,11 @@ void shale_iter_seek(shale_iter *si, const char *key, size_t klen)
 {
     if (si->it == NULL)
         return;
-    shale_env *env = si->db->env;
-    uint64_t t0 = si->db->stats != NULL ? env->ops->now_micros(env) : 0;
+    uint64_t t0 = db_timer(si->db);
     db_iter_seek(si->it, slice_make(key, klen));
-    if (si->db->stats != NULL) {
-        stats_record(si->db->stats, HIST_DB_SEEK, env->ops->now_micros(env) - t0);
-        if (db_iter_valid(si->it))
-            stats_add(si->db->stats, TICKER_NUMBER_DB_SEEK_FOUND, 1);
-    }
+    db_timer_record(si->db, HIST_DB_SEEK, t0);
+    if (db_iter_valid(si->it))
+        stats_add(si->db->stats, TICKER_NUMBER_DB_SEEK_FOUND, 1);
 }
 
 void shale_iter_seek_for_prev(shale_iter *si, const char *key, size_t klen)

@@ -337,8 +337,7 @@ int shale_get_cf(shale_db *db, const shale_read_options *ro, shale_cf *cf, const
     }
     shale_buf_deinit(&out);
     stats_add(db->stats, TICKER_NUMBER_KEYS_READ, 1);
-    if (db->stats != NULL)
-        stats_record(db->stats, HIST_DB_GET, db_timer(db) - t0);
+    db_timer_record(db, HIST_DB_GET, t0);
     return rc;
 }
 

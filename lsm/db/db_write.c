@@ -301,8 +301,7 @@ static int commit_group(shale_db *db, log_writer *lw, write_batch *group, bool s
         if (rc == SHALE_OK && sync) {
             uint64_t t0 = db_timer(db);
             rc = log_writer_sync(lw, err);
-            if (db->stats != NULL)
-                stats_record(db->stats, HIST_WAL_FILE_SYNC_MICROS, db_timer(db) - t0);
+            db_timer_record(db, HIST_WAL_FILE_SYNC_MICROS, t0);
             stats_add(db->stats, TICKER_WAL_FILE_SYNCED, 1);
         }
         if (rc != SHALE_OK) {
@@ -406,8 +405,7 @@ int db_write_batch(shale_db *db, const shale_write_options *wo, write_batch *b, 
     stats_add(db->stats, TICKER_WRITE_DONE_BY_SELF, 1);
     if (!wo->disable_wal)
         stats_add(db->stats, TICKER_WRITE_WITH_WAL, 1);
-    if (db->stats != NULL)
-        stats_record(db->stats, HIST_DB_WRITE, db_timer(db) - t0);
+    db_timer_record(db, HIST_DB_WRITE, t0);
     return rc == SHALE_OK ? SHALE_OK : shale_err_copy(err, &e);
 }
 

@@ -41,6 +41,7 @@ struct stats_shard {
 
 struct shale_statistics {
     atomic_uint refs;            /* the object goes when this reaches 0 */
+    atomic_int level;            /* enum shale_stats_level; read relaxed */
     unsigned nshards;            /* immutable; a power of two */
     struct stats_shard *shards;  /* immutable pointer; shards synchronize themselves */
 };
@@ -140,6 +141,7 @@ statistics *stats_new(void)
         shale_mutex_unlock(&sh->lock);
     }
     atomic_init(&s->refs, 1);
+    atomic_init(&s->level, SHALE_STATS_EXCEPT_DETAILED_TIMERS);
     return s;
 }
 
@@ -161,9 +163,19 @@ void stats_unref(statistics *s)
 
 /* --- recording ------------------------------------------------------------- */
 
+static inline int level_of(const statistics *s)
+{
+    return atomic_load_explicit(&s->level, memory_order_relaxed);
+}
+
+bool stats_timers_on(const statistics *s)
+{
+    return s != NULL && level_of(s) > SHALE_STATS_EXCEPT_TIMERS;
+}
+
 void stats_add(statistics *s, enum stats_ticker t, uint64_t n)
 {
-    if (s == NULL)
+    if (s == NULL || level_of(s) <= SHALE_STATS_EXCEPT_TICKERS)
         return;
     assert(t < STATS_TICKER_COUNT);
     atomic_fetch_add_explicit(&my_shard(s)->tickers[t], n, memory_order_relaxed);
@@ -171,7 +183,7 @@ void stats_add(statistics *s, enum stats_ticker t, uint64_t n)
 
 void stats_record(statistics *s, enum stats_hist h, uint64_t value)
 {
-    if (s == NULL)
+    if (s == NULL || level_of(s) <= SHALE_STATS_EXCEPT_HISTOGRAM_OR_TIMERS)
         return;
     assert(h < STATS_HIST_COUNT);
     struct stats_shard *sh = my_shard(s);
@@ -318,6 +330,17 @@ void shale_statistics_release(shale_statistics *s)
 {
     stats_unref(s);
 }
+
+void shale_statistics_set_level(shale_statistics *s, int level)
+{
+    if (level < SHALE_STATS_DISABLE_ALL)
+        level = SHALE_STATS_DISABLE_ALL;
+    if (level > SHALE_STATS_ALL)
+        level = SHALE_STATS_ALL;
+    atomic_store_explicit(&s->level, level, memory_order_relaxed);
+}
+
+int shale_statistics_get_level(const shale_statistics *s) { return level_of(s); }
 
 uint64_t shale_statistics_ticker(const shale_statistics *s, const char *name)
 {

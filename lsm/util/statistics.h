@@ -19,6 +19,7 @@
 #ifndef LSM_UTIL_STATISTICS_H
 #define LSM_UTIL_STATISTICS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lsm/util/histogram.h"
@@ -327,6 +328,10 @@ void stats_ref(statistics *s);
 void stats_unref(statistics *s);
 
 /* --- recording (thread-safe; s == NULL does nothing) ----------------------- */
+
+/* Whether timed histograms are kept: s is not NULL and its level (see
+ * shale_statistics_set_level) is above kExceptTimers. */
+bool stats_timers_on(const statistics *s);
 
 /* Adds n to ticker t.  Lock-free.  REQUIRES: t < STATS_TICKER_COUNT. */
 void stats_add(statistics *s, enum stats_ticker t, uint64_t n);

@@ -252,3 +252,32 @@ Test(db_basic, properties_answer_with_rocksdb_names)
     shale_free(s);
     tdb_close(db);
 }
+
+static uint64_t get_micros_count(const shale_statistics *s)
+{
+    shale_histogram_data d;
+    cr_assert_eq(shale_statistics_histogram(s, "rocksdb.db.get.micros", &d, NULL), SHALE_OK);
+    return d.count;
+}
+
+Test(db_basic, statistics_level_except_timers_keeps_tickers_and_drops_get_timings)
+{
+    shale_statistics *s = shale_statistics_new();
+    shale_options *o = tdb_options();
+    shale_options_set_statistics(o, s);
+    shale_db *db = tdb_open(dir, o);
+    tdb_put(db, "k", "v");
+    shale_statistics_set_level(s, SHALE_STATS_EXCEPT_TIMERS);
+    for (int i = 0; i < 10; i++)
+        tdb_expect(db, "k", "v");
+    cr_assert_eq(shale_statistics_ticker(s, "rocksdb.number.keys.read"), 10);
+    cr_assert_eq(get_micros_count(s), 0, "no timings at kExceptTimers");
+    shale_statistics_set_level(s, SHALE_STATS_EXCEPT_DETAILED_TIMERS);
+    for (int i = 0; i < 5; i++)
+        tdb_expect(db, "k", "v");
+    cr_assert_eq(shale_statistics_ticker(s, "rocksdb.number.keys.read"), 15);
+    cr_assert_eq(get_micros_count(s), 5, "timed again at the default level");
+    tdb_close(db);
+    shale_options_free(o);
+    shale_statistics_release(s);
+}

@@ -291,6 +291,48 @@ Test(statistics, reset_zeroes_tickers_and_histograms)
     stats_unref(s);
 }
 
+static uint64_t hist_count(statistics *s, enum stats_hist h)
+{
+    histogram d;
+    stats_histogram_get(s, h, &d);
+    return histogram_count(&d);
+}
+
+Test(statistics, levels_follow_rocksdbs_stats_level)
+{
+    statistics *s = new_stats();
+    cr_assert_eq(shale_statistics_get_level(s), SHALE_STATS_EXCEPT_DETAILED_TIMERS);
+    cr_assert(stats_timers_on(s));
+    static const struct {
+        int level;
+        bool ticker, hist, timers;
+    } cases[] = {
+        {SHALE_STATS_DISABLE_ALL, false, false, false},
+        {SHALE_STATS_EXCEPT_HISTOGRAM_OR_TIMERS, true, false, false},
+        {SHALE_STATS_EXCEPT_TIMERS, true, true, false},
+        {SHALE_STATS_EXCEPT_DETAILED_TIMERS, true, true, true},
+        {SHALE_STATS_ALL, true, true, true},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        stats_reset(s);
+        shale_statistics_set_level(s, cases[i].level);
+        cr_assert_eq(shale_statistics_get_level(s), cases[i].level);
+        stats_add(s, TICKER_BLOCK_CACHE_MISS, 3);
+        stats_record(s, HIST_BYTES_PER_READ, 10);
+        cr_assert_eq(stats_ticker(s, TICKER_BLOCK_CACHE_MISS), cases[i].ticker ? 3 : 0,
+                     "level %d", cases[i].level);
+        cr_assert_eq(hist_count(s, HIST_BYTES_PER_READ), cases[i].hist ? 1 : 0, "level %d",
+                     cases[i].level);
+        cr_assert_eq(stats_timers_on(s), cases[i].timers, "level %d", cases[i].level);
+    }
+    shale_statistics_set_level(s, 99);   /* clamped */
+    cr_assert_eq(shale_statistics_get_level(s), SHALE_STATS_ALL);
+    shale_statistics_set_level(s, -4);
+    cr_assert_eq(shale_statistics_get_level(s), SHALE_STATS_DISABLE_ALL);
+    cr_assert_not(stats_timers_on(NULL));
+    stats_unref(s);
+}
+
 Test(statistics, null_statistics_records_nothing_and_reads_zero)
 {
     stats_add(NULL, TICKER_BLOCK_CACHE_MISS, 1);
