@@ -90,6 +90,8 @@ static const flag_def FLAG_DEFS[] = {
     F(open_files, FT_INT, "-1", "Maximum number of files to keep open at the same time"),
     F(sync, FT_BOOL, "false", "Sync all writes to disk"),
     F(disable_wal, FT_BOOL, "false", "If true, do not write WAL for write."),
+    F(allow_fallocate, FT_BOOL, "true", "If true, preallocate WAL space ahead of the writes "
+      "(shale only: RocksDB 7.8.3's db_bench has no such flag; its DBOptions does)"),
     F(disable_auto_compactions, FT_BOOL, "false", "Do not auto trigger compactions"),
     F(batch_size, FT_INT, "1", "Batch size"),
     F(seek_nexts, FT_INT, "0", "How many times to call Next() after Seek() in seekrandom"),

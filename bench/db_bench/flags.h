@@ -35,7 +35,7 @@ typedef struct bench_flags {
     double max_bytes_for_level_multiplier;
     int64_t level0_file_num_compaction_trigger, level0_slowdown_writes_trigger;
     int64_t level0_stop_writes_trigger, max_background_jobs, open_files;
-    bool sync, disable_wal, disable_auto_compactions;
+    bool sync, disable_wal, disable_auto_compactions, allow_fallocate;
     int64_t batch_size, seek_nexts, readwritepercent;
     int64_t checksum_type, format_version;
     bool histogram, statistics;

@@ -173,6 +173,7 @@ static int build_options(bench_ctx *ctx)
     shale_options_set_disable_auto_compactions(o, g_flags.disable_auto_compactions);
     shale_options_set_compression(o, compression_code(g_flags.compression_type));
     set_compaction_options(o);
+    shale_options_set_allow_fallocate(o, g_flags.allow_fallocate);
     shale_options_set_table_options(o, t);
     shale_table_options_free(t);
     if (ctx->cache != NULL)

@@ -58,6 +58,9 @@ SHALE_API void shale_options_free(shale_options *o);
 SHALE_API void shale_options_set_create_if_missing(shale_options *o, bool v);   /* false */
 SHALE_API void shale_options_set_error_if_exists(shale_options *o, bool v);     /* false */
 SHALE_API void shale_options_set_paranoid_checks(shale_options *o, bool v);     /* true */
+/* true: WAL files are extended ahead of the appends in chunks (fallocate),
+ * so synced writes need not journal a new file size; cut back on close. */
+SHALE_API void shale_options_set_allow_fallocate(shale_options *o, bool v);     /* true */
 SHALE_API void shale_options_set_env(shale_options *o, shale_env *env);         /* POSIX; borrowed */
 SHALE_API void shale_options_set_write_buffer_size(shale_options *o, size_t v); /* 64 MiB */
 SHALE_API void shale_options_set_max_write_buffer_number(shale_options *o, int v);          /* 2 */

@@ -38,6 +38,19 @@ typedef struct shale_file_ops {
     /* Releases the file; unsynced data is NOT made durable.  Errors from
      * close(2) are reported but the handle is gone either way. */
     int (*close)(shale_file *f, shale_err *err);
+    /* Optional (NULL: callers skip preallocation).  Reserves disk space for
+     * bytes [offset, offset + len) so later appends there allocate no
+     * blocks.  The file on disk may grow to at least offset + len, the
+     * reserved range reading as zeros (the POSIX env does this for files
+     * from open_write, with fallocate(2) mode 0); the append position and
+     * size() do not move: appends go on where they were.  A file system
+     * that cannot reserve space makes this a successful no-op.  Writable
+     * files only; an env that implements it implements `truncate` too. */
+    int (*allocate)(shale_file *f, uint64_t offset, uint64_t len, shale_err *err);
+    /* Optional (NULL allowed).  Cuts the file on disk to `size` bytes, no
+     * more than size() reports, dropping a preallocated tail; the append
+     * position becomes `size`.  Not durable until the next sync. */
+    int (*truncate)(shale_file *f, uint64_t size, shale_err *err);
 } shale_file_ops;
 
 struct shale_file {
@@ -106,6 +119,9 @@ static inline int shale_file_sync(shale_file *f, shale_err *err)
 { return f->ops->sync(f, err); }
 static inline int shale_file_size(shale_file *f, uint64_t *size, shale_err *err)
 { return f->ops->size(f, size, err); }
+/* Whether f can preallocate: both optional ops present. */
+static inline bool shale_file_can_allocate(const shale_file *f)
+{ return f->ops->allocate != NULL && f->ops->truncate != NULL; }
 /* NULL-safe, like every release function. */
 static inline int shale_file_close(shale_file *f, shale_err *err)
 { return f == NULL ? SHALE_OK : f->ops->close(f, err); }

@@ -135,8 +135,12 @@ int shale_get_live_wal_files(shale_db *db, char ***names, uint64_t **sizes, size
     *n = 0;
     char **all = NULL;
     size_t count = 0;
+    /* The WAL being written may end in preallocated zeros: its size is
+     * the bytes written, not the file's size on disk. */
     shale_mutex_lock(&db->mu.lock);
     uint64_t keep = db_min_log_to_keep_locked(db);
+    uint64_t cur = db->mu.log != NULL ? db->mu.log_number : 0;
+    uint64_t cur_size = db->mu.log != NULL ? log_writer_file_size(db->mu.log) : 0;
     shale_mutex_unlock(&db->mu.lock);
     int rc = db->env->ops->list_dir(db->env, db->name, &all, &count, err);
     if (rc != SHALE_OK)
@@ -161,7 +165,9 @@ int shale_get_live_wal_files(shale_db *db, char ***names, uint64_t **sizes, size
         snprintf(buf, sizeof buf, "/%06llu.log", (unsigned long long)nums[i]);
         rc = push_name(&l, buf, err);
         char *path = filename_path(db->name, FILE_WAL, nums[i]);
-        if (rc == SHALE_OK && path != NULL)
+        if (rc == SHALE_OK && path != NULL && nums[i] == cur)
+            sz[i] = cur_size;
+        else if (rc == SHALE_OK && path != NULL)
             (void)db->env->ops->file_size(db->env, path, &sz[i], NULL);
         free(path);
     }

@@ -176,6 +176,9 @@ int db_apply_batch(shale_db *db, slice rep, uint64_t recovery_log, uint64_t *key
 void db_enter_write_exclusive_locked(shale_db *db, db_writer *w) SHALE_REQUIRES(db->mu.lock);
 void db_exit_write_exclusive_locked(shale_db *db, db_writer *w) SHALE_REQUIRES(db->mu.lock);
 int db_write_batch(shale_db *db, const shale_write_options *wo, write_batch *b, shale_err *err);
+/* With allow_fallocate, makes a new WAL's writer extend the file ahead of
+ * its appends (see log_writer_set_preallocation). */
+void db_wal_preallocate(shale_db *db, log_writer *lw);
 /* Switches cfd's memtable to its immutable list and starts a new WAL
  * (the other families keep their memtables and write to the new WAL).
  * REQUIRES: mu held, caller is the write leader or no writer runs.  Drops

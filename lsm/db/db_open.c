@@ -252,6 +252,8 @@ static int open_new_wal(shale_db *db, shale_err *err)
         rc = db->env->ops->sync_dir(db->env, db->name, err);
     if (rc == SHALE_OK)
         rc = log_writer_open(db->mu.logfile, number, false, 0, &db->mu.log, err);
+    if (rc == SHALE_OK)
+        db_wal_preallocate(db, db->mu.log);
     db->mu.log_number = number;
     return rc;
 }

@@ -206,6 +206,18 @@ static int make_room_locked(shale_db *db, shale_err *err) SHALE_REQUIRES(db->mu.
     }
 }
 
+/* Chunks of 1.1 write buffers (RocksDB's WAL preallocation block), at
+ * most 1 MiB: a sync then journals a new size once per chunk, not per
+ * write, and a small write buffer does not leave a large zero tail. */
+void db_wal_preallocate(shale_db *db, log_writer *lw)
+{
+    if (!db->opts.allow_fallocate)
+        return;
+    uint64_t wbs = db->opts.write_buffer_size;
+    uint64_t chunk = wbs + wbs / 10;
+    log_writer_set_preallocation(lw, chunk < (1u << 20) ? chunk : (1u << 20));
+}
+
 int db_switch_memtable_locked(shale_db *db, db_cf *cfd, shale_err *err)
 {
     shale_mutex_assert_held(&db->mu.lock);
@@ -221,6 +233,8 @@ int db_switch_memtable_locked(shale_db *db, db_cf *cfd, shale_err *err)
         rc = db->env->ops->sync_dir(db->env, db->name, err);
     if (rc == SHALE_OK)
         rc = log_writer_open(f, number, false, 0, &lw, err);
+    if (rc == SHALE_OK)
+        db_wal_preallocate(db, lw);
     if (rc == SHALE_OK)
         rc = mem_new_sized(&fresh, cfd->opts.write_buffer_size, err);
     free(path);

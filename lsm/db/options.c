@@ -15,6 +15,7 @@ void options_init(shale_options *o)
 {
     memset(o, 0, sizeof *o);
     o->paranoid_checks = true;
+    o->allow_fallocate = true;
     o->env = shale_env_default();
     o->write_buffer_size = 64u << 20;
     o->max_write_buffer_number = 2;
@@ -124,6 +125,7 @@ void shale_options_free(shale_options *o)
 SETTER(create_if_missing, bool)
 SETTER(error_if_exists, bool)
 SETTER(paranoid_checks, bool)
+SETTER(allow_fallocate, bool)
 SETTER(env, shale_env *)
 SETTER(write_buffer_size, size_t)
 SETTER(max_write_buffer_number, int)

@@ -50,6 +50,7 @@ struct shale_options {
     shale_compaction_filter *compaction_filter;           /* borrowed; NULL: none */
     shale_compaction_filter_factory *compaction_filter_factory;  /* referenced */
     bool create_missing_column_families;
+    bool allow_fallocate;                   /* preallocate WAL space (true) */
     compaction_style_options cstyle;        /* compaction_style, universal, fifo, ttl */
 };
 

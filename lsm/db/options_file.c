@@ -33,7 +33,7 @@ enum field {
     /* DBOptions */
     F_CREATE_IF_MISSING, F_ERROR_IF_EXISTS, F_PARANOID_CHECKS, F_MAX_OPEN_FILES,
     F_MAX_BACKGROUND_JOBS, F_WAL_RECOVERY_MODE, F_INFO_LOG_LEVEL, F_MAX_MANIFEST_FILE_SIZE,
-    F_DELAYED_WRITE_RATE,
+    F_DELAYED_WRITE_RATE, F_ALLOW_FALLOCATE,
     /* CFOptions */
     F_WRITE_BUFFER_SIZE, F_ARENA_BLOCK_SIZE, F_MAX_WRITE_BUFFER_NUMBER, F_MIN_WRITE_BUFFER_NUMBER_TO_MERGE,
     F_LEVEL0_FILE_NUM_COMPACTION_TRIGGER, F_LEVEL0_SLOWDOWN_WRITES_TRIGGER,
@@ -108,7 +108,7 @@ static const ini_line db_section[] = {
     FX("avoid_flush_during_recovery", "false"),
     FX("file_checksum_gen_factory", "nullptr"),
     FX("enable_thread_tracking", "false"),
-    FX("allow_fallocate", "true"),
+    SH("allow_fallocate", F_ALLOW_FALLOCATE),
     FX("allow_data_in_errors", "false"),
     SH("error_if_exists", F_ERROR_IF_EXISTS),
     FX("use_direct_io_for_flush_and_compaction", "false"),
@@ -318,6 +318,7 @@ static void db_value(shale_buf *b, const shale_options *o, int field)
     case F_CREATE_IF_MISSING: shale_buf_append_str(b, bool_str(o->create_if_missing)); break;
     case F_ERROR_IF_EXISTS: shale_buf_append_str(b, bool_str(o->error_if_exists)); break;
     case F_PARANOID_CHECKS: shale_buf_append_str(b, bool_str(o->paranoid_checks)); break;
+    case F_ALLOW_FALLOCATE: shale_buf_append_str(b, bool_str(o->allow_fallocate)); break;
     case F_MAX_OPEN_FILES: shale_buf_printf(b, "%d", o->max_open_files); break;
     case F_MAX_BACKGROUND_JOBS: shale_buf_printf(b, "%d", o->max_background_jobs); break;
     case F_WAL_RECOVERY_MODE:
@@ -621,7 +622,7 @@ static const dump_line db_dump[] = {
     DX(47, "Options.log_file_time_to_roll", "0"),
     DX(47, "Options.keep_log_file_num", "1000"),
     DX(47, "Options.recycle_log_file_num", "0"),
-    DX(47, "Options.allow_fallocate", "1"),
+    DS(47, "Options.allow_fallocate", F_ALLOW_FALLOCATE),
     DX(47, "Options.allow_mmap_reads", "0"),
     DX(47, "Options.allow_mmap_writes", "0"),
     DX(47, "Options.use_direct_reads", "0"),
@@ -797,6 +798,7 @@ static const char *dump_value(const logger *lg, const shale_options *o, int fiel
     case F_CREATE_IF_MISSING: return o->create_if_missing ? "1" : "0";
     case F_ERROR_IF_EXISTS: return o->error_if_exists ? "1" : "0";
     case F_PARANOID_CHECKS: return o->paranoid_checks ? "1" : "0";
+    case F_ALLOW_FALLOCATE: return o->allow_fallocate ? "1" : "0";
     case F_DISABLE_AUTO_COMPACTIONS: return o->disable_auto_compactions ? "1" : "0";
     case F_PTR_ENV: snprintf(buf, n, "%p", (void *)o->env); return buf;
     case F_PTR_LOG: snprintf(buf, n, "%p", (const void *)lg); return buf;

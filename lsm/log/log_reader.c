@@ -286,6 +286,39 @@ static int bad_record(log_reader *r, enum phys p, uint64_t off, size_t drop, boo
     return rc;
 }
 
+/* Where the damaged record with its header at `off` (still in the block
+ * buffer) claims to end: at the end of the block for a bad length. */
+static uint64_t bad_record_end(const log_reader *r, enum phys p, uint64_t off)
+{
+    uint64_t block_end = r->buf_file_off + r->buf_end;
+    if (p == PHYS_BAD_LENGTH)
+        return block_end;
+    const char *hdr = r->block + (off - r->buf_file_off);
+    size_t hsize = r->recycled ? LOG_RECYCLABLE_HEADER_SIZE : LOG_HEADER_SIZE;
+    uint64_t end = off + hsize + dec_fixed16(hdr + LOG_HDR_LEN_OFF);
+    return end < block_end ? end : block_end;
+}
+
+/* Whether the file goes on from `off` with zero bytes only, at least one.
+ * A preallocated WAL (log_writer_set_preallocation) cut by a power loss
+ * ends in a torn record followed by reserved zeros: that is a torn tail,
+ * not damage in the middle.  (A bad record with nothing after it stays
+ * damage, as in RocksDB.)  False on a read error. */
+static bool zeros_to_end(log_reader *r, uint64_t off)
+{
+    char *buf = malloc(LOG_BLOCK_SIZE);
+    bool zero = buf != NULL;
+    uint64_t seen = 0;
+    for (size_t got = LOG_BLOCK_SIZE; zero && got == LOG_BLOCK_SIZE; off += got, seen += got) {
+        if (shale_file_pread(r->file, off, LOG_BLOCK_SIZE, buf, &got, NULL) != SHALE_OK)
+            zero = false;
+        for (size_t i = 0; zero && i < got; i++)
+            zero = buf[i] == 0;
+    }
+    free(buf);
+    return zero && seen > 0;
+}
+
 /* The logical-record state machine: one physical record per turn. */
 static int read_record(log_reader *r, slice *record, uint64_t *rec_off, shale_err *err)
 {
@@ -323,6 +356,11 @@ static int read_record(log_reader *r, slice *record, uint64_t *rec_off, shale_er
                 r->done = true;
                 return SHALE_NOT_FOUND;
             }
+            if (r->opts.mode == LOG_RECOVERY_TOLERATE_CORRUPTED_TAIL_RECORDS &&
+                zeros_to_end(r, bad_record_end(r, p, off)))
+                return torn_tail(r, in_frag ? start : off,
+                                 drop + (in_frag ? r->scratch.len : 0),
+                                 "torn record before the preallocated tail", err);
             /* fall through */
         case PHYS_ZERO:
             rc = bad_record(r, p, off, drop, &in_frag, start, err);

@@ -11,9 +11,17 @@
  *   3. Type: FULL when the fragment is the whole record, else FIRST, MIDDLE
  *      or LAST by position (recyclable variants when recycling).
  * Bytes of one record are staged in `staging` and appended with one call,
- * so the file sees one write per record. */
+ * so the file sees one write per record.
+ *
+ * Preallocation (log_writer_set_preallocation): before an append that
+ * would cross `allocated_end`, the file is extended to the next multiple of
+ * the chunk, so synced appends land inside the file's size.  Chunks are
+ * whole blocks: the zero tail ends on a block boundary, where a reader sees
+ * zero headers (padding) and then a clean end.  log_writer_close() cuts the
+ * file back to the bytes written. */
 #include "lsm/log/log_writer.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +37,10 @@ struct log_writer {
     bool recyclable;
     size_t header_size;      /* LOG_HEADER_SIZE or LOG_RECYCLABLE_HEADER_SIZE */
     size_t block_offset;     /* bytes used in the current block, < LOG_BLOCK_SIZE */
-    uint64_t file_size;      /* bytes in the file, ours included */
+    _Atomic uint64_t file_size; /* bytes in the file, ours included; read by
+                                 * other threads (live WAL sizes) */
+    uint64_t prealloc_chunk; /* 0: no preallocation; else a multiple of LOG_BLOCK_SIZE */
+    uint64_t allocated_end;  /* the file may reach here on disk; UINT64_MAX: unknown */
     uint32_t type_crc[LOG_MAX_RECORD_TYPE + 1]; /* crc32c of type byte [+ log number] */
     shale_buf staging;       /* one record's bytes, appended at once */
     shale_err failure;       /* sticky: first failure, code SHALE_OK while healthy */
@@ -60,7 +71,8 @@ int log_writer_open(shale_file *f, uint64_t log_number, bool recyclable, uint64_
     w->recyclable = recyclable;
     w->header_size = recyclable ? LOG_RECYCLABLE_HEADER_SIZE : LOG_HEADER_SIZE;
     w->block_offset = (size_t)(initial_offset % LOG_BLOCK_SIZE);
-    w->file_size = initial_offset;
+    atomic_init(&w->file_size, initial_offset);
+    w->allocated_end = initial_offset;
     shale_buf_init(&w->staging);
     init_type_crcs(w);
     *out = w;
@@ -120,6 +132,37 @@ static int fail(log_writer *w, int rc, const shale_err *detail, shale_err *err)
     return shale_err_copy(err, &w->failure);
 }
 
+void log_writer_set_preallocation(log_writer *w, uint64_t chunk)
+{
+    if (chunk == 0 || !shale_file_can_allocate(w->file)) {
+        w->prealloc_chunk = 0;
+        return;
+    }
+    if (chunk > UINT64_C(1) << 40)
+        chunk = UINT64_C(1) << 40;
+    w->prealloc_chunk = (chunk + LOG_BLOCK_SIZE - 1) / LOG_BLOCK_SIZE * LOG_BLOCK_SIZE;
+}
+
+/* Extends the file ahead of an append of n bytes when it would cross the
+ * allocated end.  A failure only turns preallocation off: the append that
+ * follows reports any real trouble (a full disk) itself.  The failed call
+ * may have extended the file part way, so close still cuts it back. */
+static void preallocate(log_writer *w, size_t n)
+{
+    uint64_t size = atomic_load_explicit(&w->file_size, memory_order_relaxed);
+    uint64_t need = size + n;
+    if (w->prealloc_chunk == 0 || need <= w->allocated_end)
+        return;
+    uint64_t end = (need + w->prealloc_chunk - 1) / w->prealloc_chunk * w->prealloc_chunk;
+    uint64_t from = w->allocated_end > size ? w->allocated_end : size;
+    if (w->file->ops->allocate(w->file, from, end - from, NULL) != SHALE_OK) {
+        w->prealloc_chunk = 0;
+        w->allocated_end = UINT64_MAX;   /* unknown: truncate at close */
+        return;
+    }
+    w->allocated_end = end;
+}
+
 int log_writer_add_record(log_writer *w, slice payload, shale_err *err)
 {
     if (w->failure.code != SHALE_OK)
@@ -133,13 +176,14 @@ int log_writer_add_record(log_writer *w, slice payload, shale_err *err)
         SHALE_NOMEM(&e);
         return fail(w, SHALE_NO_MEMORY, &e, err);
     }
+    preallocate(w, w->staging.len);
     shale_err e = {0};
     int rc = shale_file_append(w->file, w->staging.data, w->staging.len, &e);
     if (rc != SHALE_OK) {
         w->block_offset = saved_offset;
         return fail(w, rc, &e, err);
     }
-    w->file_size += w->staging.len;
+    atomic_fetch_add_explicit(&w->file_size, w->staging.len, memory_order_relaxed);
     /* Keep the buffer for the next record unless it grew large. */
     if (w->staging.cap > 4 * LOG_BLOCK_SIZE)
         shale_buf_deinit(&w->staging);
@@ -155,7 +199,10 @@ int log_writer_sync(log_writer *w, shale_err *err)
     return rc == SHALE_OK ? SHALE_OK : fail(w, rc, &e, err);
 }
 
-uint64_t log_writer_file_size(const log_writer *w) { return w->file_size; }
+uint64_t log_writer_file_size(const log_writer *w)
+{
+    return atomic_load_explicit(&w->file_size, memory_order_relaxed);
+}
 
 uint64_t log_writer_log_number(const log_writer *w) { return w->log_number; }
 
@@ -169,6 +216,12 @@ int log_writer_close(log_writer *w, shale_err *err)
     if (w == NULL)
         return SHALE_OK;
     int rc = shale_err_copy(err, &w->failure);
+    uint64_t size = log_writer_file_size(w);
+    if (w->allocated_end > size) {   /* only files that can allocate get here */
+        int trc = w->file->ops->truncate(w->file, size, rc == SHALE_OK ? err : NULL);
+        if (rc == SHALE_OK)
+            rc = trc;
+    }
     shale_buf_deinit(&w->staging);
     free(w);
     return rc;

@@ -33,6 +33,16 @@ typedef struct log_writer log_writer;
 int log_writer_open(shale_file *f, uint64_t log_number, bool recyclable, uint64_t initial_offset,
                     log_writer **out, shale_err *err);
 
+/* log_writer_set_preallocation(): from now on, before an append that would
+ * cross the space reserved so far, the file is extended with
+ * shale_file_ops.allocate to the next multiple of `chunk` (rounded up to
+ * whole 32 KiB blocks), so appends, and the syncs after them, land inside
+ * the file's size.  Until the writer is closed the file on disk may end in
+ * zeros, which readers take as padding and a clean end.  chunk 0, or a file
+ * without allocate/truncate, means no preallocation (the default).  A
+ * failed allocation only turns preallocation off. */
+void log_writer_set_preallocation(log_writer *w, uint64_t chunk);
+
 /* log_writer_add_record(): appends one logical record (any length, 0
  * allowed).  Nothing is durable until log_writer_sync().
  *   SHALE_OK; SHALE_IO_ERROR or SHALE_NO_MEMORY (then sticky). */
@@ -43,7 +53,9 @@ int log_writer_add_record(log_writer *w, slice payload, shale_err *err);
 int log_writer_sync(log_writer *w, shale_err *err);
 
 /* log_writer_file_size(): bytes in the file counting everything appended
- * through this writer (initial_offset + appended). */
+ * through this writer (initial_offset + appended); a preallocated zero tail
+ * is not counted.  Safe to call from another thread while the writer's
+ * thread appends (the value may be a moment old). */
 uint64_t log_writer_file_size(const log_writer *w);
 
 /* log_writer_log_number(): the number given at open. */
@@ -54,7 +66,9 @@ uint64_t log_writer_log_number(const log_writer *w);
 int log_writer_status(const log_writer *w, shale_err *err);
 
 /* log_writer_close(): frees the writer (NULL allowed) and returns its sticky
- * status like log_writer_status().  Neither syncs nor closes the file. */
+ * status like log_writer_status(), else the error of cutting a preallocated
+ * file back to the bytes written (shale_file_ops.truncate, done whenever
+ * space was reserved past them).  Neither syncs nor closes the file. */
 int log_writer_close(log_writer *w, shale_err *err);
 
 #endif

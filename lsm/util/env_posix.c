@@ -3,7 +3,14 @@
  * many reader threads.  Appends go straight to write(2): buffering belongs
  * to the writers above (log and table builders), which batch their bytes.
  * Every failure is SHALE_IO_ERROR with errno and the path, except a missing
- * file on open/size (SHALE_NOT_FOUND) and a held lock (SHALE_BUSY). */
+ * file on open/size (SHALE_NOT_FOUND) and a held lock (SHALE_BUSY).
+ *
+ * Preallocation: allocate() extends a file from open_write with
+ * fallocate(fd, 0, ...), so later appends land inside the file's size and a
+ * synced append need not journal a new size.  Appends still go where they
+ * were: write(2) advances the descriptor's offset, which fallocate leaves
+ * alone.  An O_APPEND file (open_append) would write at the new end, so
+ * there only space is reserved (FALLOC_FL_KEEP_SIZE). */
 #include "shale/env.h"
 
 #include <dirent.h>
@@ -24,6 +31,7 @@ typedef struct posix_file {
     int fd;
     uint64_t size;   /* for writable files: bytes appended so far */
     bool writable;
+    bool append_mode; /* O_APPEND: writes go to the end of the file on disk */
     bool is_lock;    /* listed in locked_paths until closed */
 } posix_file;
 
@@ -141,8 +149,47 @@ static int pf_close(shale_file *f, shale_err *err)
     return rc;
 }
 
+/* File systems without fallocate answer these: nothing is reserved. */
+static bool fallocate_unsupported(int e)
+{
+    return e == EOPNOTSUPP || e == ENOSYS || e == EINVAL;
+}
+
+static int pf_allocate(shale_file *f, uint64_t off, uint64_t len, shale_err *err)
+{
+    posix_file *pf = (posix_file *)f;
+    if (!pf->writable)
+        return SHALE_INVALID(err, "allocate: %s is not open for writing", f->name);
+    if (len == 0 || off > (uint64_t)INT64_MAX || len > (uint64_t)INT64_MAX - off)
+        return len == 0 ? SHALE_OK : SHALE_INVALID(err, "allocate: range too large for %s",
+                                                   f->name);
+    int mode = pf->append_mode ? FALLOC_FL_KEEP_SIZE : 0;
+    int r;
+    do {
+        r = fallocate(pf->fd, mode, (off_t)off, (off_t)len);
+    } while (r != 0 && errno == EINTR);
+    if (r != 0 && !fallocate_unsupported(errno))
+        return SHALE_IOERR(err, errno, "While fallocate %s", f->name);
+    return SHALE_OK;
+}
+
+static int pf_truncate(shale_file *f, uint64_t size, shale_err *err)
+{
+    posix_file *pf = (posix_file *)f;
+    if (!pf->writable || size > pf->size)
+        return SHALE_INVALID(err, "truncate: %s to %llu bytes of %llu written", f->name,
+                             (unsigned long long)size, (unsigned long long)pf->size);
+    if (ftruncate(pf->fd, (off_t)size) != 0)
+        return io_fail(err, errno, "While ftruncate", f->name);
+    if (!pf->append_mode && size < pf->size && lseek(pf->fd, (off_t)size, SEEK_SET) < 0)
+        return io_fail(err, errno, "While lseek", f->name);
+    pf->size = size;
+    return SHALE_OK;
+}
+
 static const shale_file_ops posix_file_ops = {
     .pread = pf_pread, .append = pf_append, .sync = pf_sync, .size = pf_size, .close = pf_close,
+    .allocate = pf_allocate, .truncate = pf_truncate,
 };
 
 static int open_fd(const char *path, int flags, bool writable, shale_file **out, shale_err *err)
@@ -171,6 +218,7 @@ static int open_fd(const char *path, int flags, bool writable, shale_file **out,
     pf->base.name = name;
     pf->fd = fd;
     pf->writable = writable;
+    pf->append_mode = (flags & O_APPEND) != 0;
     if (writable && (flags & O_APPEND)) {
         struct stat st;
         if (fstat(fd, &st) == 0)

@@ -26,6 +26,8 @@ typedef struct tfile {
     char *path;
     uint64_t size;      /* bytes written */
     uint64_t synced;    /* bytes durable */
+    uint64_t reserved;  /* allocated size on disk made durable by a sync */
+    uint64_t reserving; /* allocated size on disk, synced or not */
     bool gone;          /* removed or replaced; kept for open handles */
     struct tfile *next;
 } tfile;
@@ -284,8 +286,10 @@ static int ff_sync(shale_file *f, shale_err *err)
         rc = dead_locked(ff, err);
     if (rc == SHALE_OK)
         rc = shale_file_sync(ff->target, err);
-    if (rc == SHALE_OK && ff->tf != NULL)
+    if (rc == SHALE_OK && ff->tf != NULL) {
         ff->tf->synced = ff->tf->size;
+        ff->tf->reserved = ff->tf->reserving;
+    }
     unlock(ff->env);
     return rc;
 }
@@ -304,8 +308,53 @@ static int ff_close(shale_file *f, shale_err *err)
     return rc;
 }
 
+/* Passed through; a target without allocate reserves nothing (a no-op,
+ * as on a file system without fallocate). */
+static int ff_allocate(shale_file *f, uint64_t off, uint64_t len, shale_err *err)
+{
+    fault_file *ff = (fault_file *)f;
+    lock(ff->env);
+    int rc = dead_locked(ff, err);
+    if (rc == SHALE_OK && ff->target->ops->allocate != NULL) {
+        rc = ff->target->ops->allocate(ff->target, off, len, err);
+        if (rc == SHALE_OK && ff->tf != NULL && off + len > ff->tf->reserving)
+            ff->tf->reserving = off + len;
+    }
+    unlock(ff->env);
+    return rc;
+}
+
+static void cut_tracked(tfile *t, uint64_t size)
+{
+    t->size = size;
+    if (t->synced > size)
+        t->synced = size;
+    if (t->reserved > size)
+        t->reserved = size;
+    if (t->reserving > size)
+        t->reserving = size;
+}
+
+/* Through the target file, or its env by path when the file has none. */
+static int ff_truncate(shale_file *f, uint64_t size, shale_err *err)
+{
+    fault_file *ff = (fault_file *)f;
+    shale_env *te = ff->env->target;
+    lock(ff->env);
+    int rc = dead_locked(ff, err);
+    if (rc == SHALE_OK)
+        rc = ff->target->ops->truncate != NULL
+                 ? ff->target->ops->truncate(ff->target, size, err)
+                 : te->ops->truncate(te, f->name, size, err);
+    if (rc == SHALE_OK && ff->tf != NULL)
+        cut_tracked(ff->tf, size);
+    unlock(ff->env);
+    return rc;
+}
+
 static const shale_file_ops fault_file_ops = {
     .pread = ff_pread, .append = ff_append, .sync = ff_sync, .size = ff_size, .close = ff_close,
+    .allocate = ff_allocate, .truncate = ff_truncate,
 };
 
 static int wrap_locked(fault_env *fe, shale_file *target, tfile *tf, const char *path,
@@ -498,11 +547,8 @@ static int fe_truncate(shale_env *env, const char *path, uint64_t size, shale_er
     lock(fe);
     int rc = fe->target->ops->truncate(fe->target, path, size, err);
     tfile *tf = rc == SHALE_OK ? find_locked(fe, path) : NULL;
-    if (tf != NULL) {
-        tf->size = size;
-        if (tf->synced > size)
-            tf->synced = size;
-    }
+    if (tf != NULL)
+        cut_tracked(tf, size);
     unlock(fe);
     return rc;
 }
@@ -592,7 +638,10 @@ static int lose_data_locked(fault_env *fe, tfile *t, fault_power_loss_mode mode,
         return garble_locked(fe, t, err);
     if (mode == FAULT_KEEP_RANDOM_PREFIX)
         keep += next_random_locked(fe) % (t->size - t->synced + 1);
-    return te->ops->truncate(te, t->path, keep, err);
+    int rc = te->ops->truncate(te, t->path, keep, err);
+    if (rc == SHALE_OK && t->reserved > keep)   /* the durable reservation: zeros */
+        rc = te->ops->truncate(te, t->path, t->reserved, err);
+    return rc;
 }
 
 static int undo_locked(fault_env *fe, jop *j, shale_err *err)
@@ -636,6 +685,7 @@ static void reset_after_loss_locked(fault_env *fe)
             t->gone = true;
         else
             t->size = t->synced = size;
+        t->reserved = t->reserving = 0;
     }
     fe->mu.generation++;
 }

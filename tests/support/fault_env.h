@@ -23,6 +23,16 @@
  *   its durable content), a removed file comes back with the content it had
  *   durably when removed.  Directory names are compared as strings after
  *   dropping trailing '/': sync_dir("d") covers "d/x", not "./d/x".
+ *   Preallocation.  A file's allocate() passes through to the target file
+ *   (extending it with zeros on the POSIX env).  The reserved size is
+ *   durable once a sync follows it: power loss then cuts the unsynced data
+ *   as above and re-extends the file with zeros to that reserved size,
+ *   which is what a real crash leaves after fallocate + fdatasync (written
+ *   but unsynced bytes read back as zeros).  A file's truncate() takes
+ *   effect at once, like the env's truncate().  Neither is counted as an
+ *   operation nor can be failed by a rule (a failed allocate would only
+ *   turn preallocation off); on a handle dead after power loss both fail
+ *   with EIO and change nothing.
  *   Not modelled: mkdir/rmdir, truncate() durability (it takes effect at
  *   once and counts as unsynced), metadata such as mtime, reads of data that
  *   a real OS would have dropped before the crash.

@@ -221,8 +221,9 @@ static void open_error_string(const char *path, const shale_err *err, char *buf,
         return;
     }
     int e = err->sys_errno != 0 ? err->sys_errno : ENOENT;
-    snprintf(buf, n, "IO error: %s: While opening a file for sequentially reading: %s: %s",
-             strerror(e), path, strerror(e));
+    if (snprintf(buf, n, "IO error: %s: While opening a file for sequentially reading: %s: %s",
+                 strerror(e), path, strerror(e)) < 0 && n > 0)
+        buf[0] = '\0';   /* a long path is cut short, as the message allows */
 }
 
 static void print_cf(const cf_state *cf, bool hex)

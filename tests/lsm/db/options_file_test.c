@@ -53,6 +53,7 @@ static void changed_options(shale_options *o)
     o->create_if_missing = true;
     o->error_if_exists = true;
     o->paranoid_checks = false;
+    o->allow_fallocate = false;
     o->max_open_files = 321;
     o->max_background_jobs = 5;
     o->wal_recovery_mode = SHALE_WAL_TOLERATE_CORRUPTED_TAIL_RECORDS;
@@ -244,6 +245,7 @@ Test(options_file, every_changed_option_is_written_and_ldb_parses_it)
     expect(t, db, "create_if_missing", "true");
     expect(t, db, "error_if_exists", "true");
     expect(t, db, "paranoid_checks", "false");
+    expect(t, db, "allow_fallocate", "false");
     expect(t, db, "max_open_files", "321");
     expect(t, db, "max_background_jobs", "5");
     expect(t, db, "wal_recovery_mode", "kTolerateCorruptedTailRecords");

@@ -19,20 +19,39 @@
 #include "tests/support/fault_env.h"
 #include "tests/support/test_util.h"
 
-/* ---- an in-memory shale_file: appends grow it, reads see [0, len) ---- */
+/* ---- an in-memory shale_file: appends grow it, reads see [0, len) ----
+ * allocate() models fallocate without KEEP_SIZE: the bytes on "disk"
+ * (disk >= len) grow with zeros, appends go on at len and reads see
+ * [0, disk).  truncate() cuts both.  The ops counters let tests see what
+ * the writer asked for. */
 
 typedef struct mem_file {
     shale_file base;
     char *data;
     size_t len, cap;
-    bool borrowed;  /* data belongs to the caller (read-only views) */
+    size_t disk;        /* bytes readable: max(len, allocated end) */
+    bool borrowed;      /* data belongs to the caller (read-only views) */
+    int allocs, truncs; /* allocate / truncate calls */
 } mem_file;
+
+static size_t mf_visible(const mem_file *m) { return m->disk > m->len ? m->disk : m->len; }
+
+static void mf_reserve(mem_file *m, size_t need)
+{
+    if (need <= m->cap)
+        return;
+    size_t cap = need * 2;
+    m->data = realloc(m->data, cap);
+    cr_assert_not_null(m->data);
+    m->cap = cap;
+}
 
 static int mf_pread(shale_file *f, uint64_t off, size_t n, char *buf, size_t *got,
                     shale_err *err)
 {
     mem_file *m = (mem_file *)f;
-    size_t avail = off >= m->len ? 0 : m->len - (size_t)off;
+    size_t vis = mf_visible(m);
+    size_t avail = off >= vis ? 0 : vis - (size_t)off;
     *got = n < avail ? n : avail;
     if (*got > 0)
         memcpy(buf, m->data + off, *got);
@@ -42,12 +61,7 @@ static int mf_pread(shale_file *f, uint64_t off, size_t n, char *buf, size_t *go
 static int mf_append(shale_file *f, const char *d, size_t n, shale_err *err)
 {
     mem_file *m = (mem_file *)f;
-    if (m->len + n > m->cap) {
-        size_t cap = (m->len + n) * 2;
-        m->data = realloc(m->data, cap);
-        cr_assert_not_null(m->data);
-        m->cap = cap;
-    }
+    mf_reserve(m, m->len + n);
     memcpy(m->data + m->len, d, n);
     m->len += n;
     return SHALE_OK;
@@ -70,7 +84,40 @@ static int mf_close(shale_file *f, shale_err *err)
     return SHALE_OK;
 }
 
-static const shale_file_ops mem_ops = {mf_pread, mf_append, mf_sync, mf_size, mf_close};
+static int mf_allocate(shale_file *f, uint64_t off, uint64_t len, shale_err *err)
+{
+    mem_file *m = (mem_file *)f;
+    size_t end = (size_t)(off + len), vis = mf_visible(m);
+    m->allocs++;
+    if (end > vis) {
+        mf_reserve(m, end);
+        memset(m->data + vis, 0, end - vis);
+        m->disk = end;
+    }
+    return SHALE_OK;
+}
+
+static int mf_truncate(shale_file *f, uint64_t size, shale_err *err)
+{
+    mem_file *m = (mem_file *)f;
+    cr_assert_leq(size, m->len, "truncate past the bytes written");
+    m->truncs++;
+    m->len = m->disk = (size_t)size;
+    return SHALE_OK;
+}
+
+static const shale_file_ops mem_ops = {mf_pread, mf_append, mf_sync, mf_size, mf_close,
+                                       NULL,     NULL};
+static int mf_allocate_enospc(shale_file *f, uint64_t off, uint64_t len, shale_err *err)
+{
+    ((mem_file *)f)->allocs++;
+    return SHALE_IOERR(err, ENOSPC, "no space to reserve");
+}
+
+static const shale_file_ops mem_enospc_ops = {mf_pread, mf_append,          mf_sync,    mf_size,
+                                              mf_close, mf_allocate_enospc, mf_truncate};
+static const shale_file_ops mem_prealloc_ops = {mf_pread, mf_append,   mf_sync,    mf_size,
+                                                mf_close, mf_allocate, mf_truncate};
 
 static mem_file *mem_new(void)
 {
@@ -489,10 +536,10 @@ static void expected_put(const batch_spec *b, uint32_t i, shale_buf *out)
 
 #define N_BATCHES 24
 
-Test(log_oracle, ldb_dump_wal_reads_every_batch_we_wrote, .timeout = 60)
+/* The batches of the oracle tests: 1-3 puts each; batch 0 leaves 3 bytes
+ * in block 0, batch 7 is over 64 KiB (FIRST, MIDDLE, LAST). */
+static void make_specs(batch_spec b[N_BATCHES])
 {
-    cr_assert(test_have_program("ldb"), "Debian's ldb is the oracle here");
-    batch_spec b[N_BATCHES];
     uint64_t seq = 1000;
     for (int i = 0; i < N_BATCHES; i++) {
         memset(&b[i], 0, sizeof b[i]);
@@ -502,37 +549,42 @@ Test(log_oracle, ldb_dump_wal_reads_every_batch_we_wrote, .timeout = 60)
             b[i].value_len[k] = (size_t)(5 + 13 * i + k);
         if (i == 0)   /* 12 + 1 + (1+9) + 3 + 32732 = 32758: 3 bytes left in block 0 */
             b[i].value_len[0] = 32732;
-        if (i == 7) { /* over 64 KiB: FIRST, MIDDLE, LAST */
+        if (i == 7) {
             b[i].count = 3;
             b[i].value_len[0] = b[i].value_len[1] = b[i].value_len[2] = 25000;
         }
         seq += b[i].count;
     }
-    char *dir = test_tmpdir("logoracle");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/000007.log", dir);
-    shale_env *env = shale_env_default();
-    shale_file *f = NULL;
-    log_writer *w = NULL;
+}
+
+/* Writes the batches to path with our writer (preallocating in chunks of
+ * `prealloc` bytes when non-zero) and syncs.  The writer and file stay
+ * open in *w and *f (the caller closes them). */
+static void write_batches(const char *path, const batch_spec *b, uint64_t prealloc, uint64_t *offs,
+                          size_t *sizes, log_writer **w, shale_file **f)
+{
     shale_err err = {0};
-    shale_buf batch = SHALE_BUF_INIT, want = SHALE_BUF_INIT;
-    uint64_t offs[N_BATCHES];
-    size_t sizes[N_BATCHES];
-    cr_assert_eq(shale_env_open_write(env, path, &f, &err), SHALE_OK, "%s", err.msg);
-    cr_assert_eq(log_writer_open(f, 7, false, 0, &w, &err), SHALE_OK);
+    shale_buf batch = SHALE_BUF_INIT;
+    cr_assert_eq(shale_env_open_write(shale_env_default(), path, f, &err), SHALE_OK, "%s",
+                 err.msg);
+    cr_assert_eq(log_writer_open(*f, 7, false, 0, w, &err), SHALE_OK);
+    log_writer_set_preallocation(*w, prealloc);
     for (int i = 0; i < N_BATCHES; i++) {
         build_batch(&b[i], &batch);
-        offs[i] = log_writer_file_size(w);
+        offs[i] = log_writer_file_size(*w);
         sizes[i] = batch.len;
-        cr_assert_eq(log_writer_add_record(w, shale_buf_slice(&batch), &err), SHALE_OK);
+        cr_assert_eq(log_writer_add_record(*w, shale_buf_slice(&batch), &err), SHALE_OK);
     }
-    cr_assert_eq(sizes[0], 32758);
-    cr_assert_eq(offs[1], 32765);
-    cr_assert_gt(sizes[7], 65536);
-    cr_assert_eq(log_writer_sync(w, &err), SHALE_OK);
-    cr_assert_eq(log_writer_close(w, &err), SHALE_OK);
-    cr_assert_eq(shale_file_close(f, &err), SHALE_OK);
+    cr_assert_eq(log_writer_sync(*w, &err), SHALE_OK);
+    shale_buf_deinit(&batch);
+}
 
+/* Runs `ldb dump_wal` on path: it must succeed and print exactly the
+ * batches, at the offsets and with the sizes and puts we wrote. */
+static void expect_ldb_dump(const char *path, const batch_spec *b, const uint64_t *offs,
+                            const size_t *sizes)
+{
+    shale_buf want = SHALE_BUF_INIT;
     char cmd[8192];
     snprintf(cmd, sizeof cmd, "ldb dump_wal --walfile='%s' --header --print_value 2>&1", path);
     int status = -1;
@@ -565,6 +617,31 @@ Test(log_oracle, ldb_dump_wal_reads_every_batch_we_wrote, .timeout = 60)
         line = eol + 1;
     }
     cr_assert_eq(strspn(line, " \n"), strlen(line), "extra output: %.200s", line);
+    free(out);
+    shale_buf_deinit(&want);
+}
+
+Test(log_oracle, ldb_dump_wal_reads_every_batch_we_wrote, .timeout = 60)
+{
+    cr_assert(test_have_program("ldb"), "Debian's ldb is the oracle here");
+    batch_spec b[N_BATCHES];
+    make_specs(b);
+    char *dir = test_tmpdir("logoracle");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/000007.log", dir);
+    shale_env *env = shale_env_default();
+    shale_file *f = NULL;
+    log_writer *w = NULL;
+    shale_err err = {0};
+    uint64_t offs[N_BATCHES];
+    size_t sizes[N_BATCHES];
+    write_batches(path, b, 0, offs, sizes, &w, &f);
+    cr_assert_eq(sizes[0], 32758);
+    cr_assert_eq(offs[1], 32765);
+    cr_assert_gt(sizes[7], 65536);
+    cr_assert_eq(log_writer_close(w, &err), SHALE_OK);
+    cr_assert_eq(shale_file_close(f, &err), SHALE_OK);
+    expect_ldb_dump(path, b, offs, sizes);
 
     /* And our reader gives the same offsets ldb printed. */
     cr_assert_eq(shale_env_open_read(env, path, &f, &err), SHALE_OK);
@@ -579,9 +656,43 @@ Test(log_oracle, ldb_dump_wal_reads_every_batch_we_wrote, .timeout = 60)
     cr_assert_eq(log_reader_read_record(r, &rec, &err), SHALE_NOT_FOUND);
     log_reader_close(r);
     shale_file_close(f, NULL);
-    free(out);
-    shale_buf_deinit(&batch);
-    shale_buf_deinit(&want);
+    test_rmtree(dir);
+    free(dir);
+}
+
+/* A live preallocated WAL (the writer still open, as after a crash) ends in
+ * zeros up to a whole chunk; RocksDB reads it to a clean end, and closing
+ * the writer cuts the file to the bytes written. */
+Test(log_oracle, ldb_dump_wal_reads_a_preallocated_wal_with_its_zero_tail, .timeout = 60)
+{
+    cr_assert(test_have_program("ldb"), "Debian's ldb is the oracle here");
+    batch_spec b[N_BATCHES];
+    make_specs(b);
+    char *dir = test_tmpdir("logprealloc");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/000007.log", dir);
+    shale_env *env = shale_env_default();
+    shale_file *f = NULL;
+    log_writer *w = NULL;
+    shale_err err = {0};
+    uint64_t offs[N_BATCHES], disk = 0;
+    size_t sizes[N_BATCHES];
+    const uint64_t chunk = 256 * 1024;
+    write_batches(path, b, chunk, offs, sizes, &w, &f);
+    uint64_t written = log_writer_file_size(w);
+    cr_assert_eq(env->ops->file_size(env, path, &disk, &err), SHALE_OK);
+    cr_assert_eq(disk, (written + chunk - 1) / chunk * chunk, "on disk %" PRIu64 ", written %"
+                 PRIu64, disk, written);
+    cr_assert_gt(disk, written);
+    uint64_t logical = 0;
+    cr_assert_eq(shale_file_size(f, &logical, &err), SHALE_OK);
+    cr_assert_eq(logical, written, "size() stays the append position");
+    expect_ldb_dump(path, b, offs, sizes);
+    cr_assert_eq(log_writer_close(w, &err), SHALE_OK, "%s", err.msg);
+    cr_assert_eq(shale_file_close(f, &err), SHALE_OK);
+    cr_assert_eq(env->ops->file_size(env, path, &disk, &err), SHALE_OK);
+    cr_assert_eq(disk, written, "closing the writer cuts the zero tail");
+    expect_ldb_dump(path, b, offs, sizes);
     test_rmtree(dir);
     free(dir);
 }
@@ -718,6 +829,175 @@ Test(log_damage, zero_filled_tail_is_end_of_data)
         read_result res = read_log(m->data, m->len, 3, (log_recovery_mode)mode, &s, NULL);
         cr_assert(res.rc == SHALE_NOT_FOUND && res.count == 3 && res.all_match, "mode %d", mode);
     }
+    mf_close(&m->base, NULL);
+    free_records(&s);
+}
+
+/* A power loss in a preallocated WAL: the last record is torn and only
+ * reserved zeros follow.  Tolerate-corrupted-tail ends cleanly before it;
+ * absolute consistency reports it; point-in-time stops there. */
+Test(log_damage, torn_record_before_a_zero_tail_is_a_torn_tail)
+{
+    size_t sizes[] = {10, 20, 30, 50000};
+    rec_set s = make_records(sizes, 4);
+    for (int last = 2; last <= 3; last++) {   /* a one-block record, then a fragmented one */
+        rec_set head = {(size_t)last + 1, s.data, s.len};
+        uint64_t offs[4];
+        mem_file *m = write_log(&head, 3, false, offs);
+        m->data[m->len - 3] ^= 0x40;   /* torn payload of the last record */
+        static const char zeros[2 * LOG_BLOCK_SIZE] = {0};
+        mf_append(&m->base, zeros, sizeof zeros, NULL);
+        read_result res = read_log(m->data, m->len, 3, LOG_RECOVERY_TOLERATE_CORRUPTED_TAIL_RECORDS,
+                                   &s, NULL);
+        cr_assert(res.rc == SHALE_NOT_FOUND && res.count == (size_t)last && res.all_match,
+                  "last %d: rc %d count %zu: %s", last, res.rc, res.count, res.err.msg);
+        cr_assert(!res.stopped && res.stats.tail_dropped_bytes > 0);
+        res = read_log(m->data, m->len, 3, LOG_RECOVERY_ABSOLUTE_CONSISTENCY, &s, NULL);
+        cr_assert(res.rc == SHALE_CORRUPTION && res.count == (size_t)last && res.all_match);
+        res = read_log(m->data, m->len, 3, LOG_RECOVERY_POINT_IN_TIME, &s, NULL);
+        cr_assert(res.rc == SHALE_CORRUPTION && res.stopped && res.count == (size_t)last);
+        if (last == 2)   /* a one-fragment record: it stops at its header */
+            cr_assert_eq(res.stop_offset, offs[last]);
+        /* A byte of data past the zeros makes it damage in the middle again. */
+        mf_append(&m->base, "x", 1, NULL);
+        res = read_log(m->data, m->len, 3, LOG_RECOVERY_TOLERATE_CORRUPTED_TAIL_RECORDS, &s, NULL);
+        cr_assert_eq(res.rc, SHALE_CORRUPTION, "last %d", last);
+        mf_close(&m->base, NULL);
+    }
+    free_records(&s);
+}
+
+/* Zero padding to the end of a block, then more records: the reader drops
+ * the rest of the padded block and reads on, in every mode. */
+Test(log_damage, records_after_a_zero_padded_block_are_still_read)
+{
+    size_t sizes[] = {10, 20, 30, 40000, 50};
+    rec_set s = make_records(sizes, 5);
+    rec_set first = {2, s.data, s.len}, rest = {3, s.data + 2, s.len + 2};
+    mem_file *m = write_log(&first, 3, false, NULL);
+    static const char zeros[LOG_BLOCK_SIZE] = {0};
+    mf_append(&m->base, zeros, LOG_BLOCK_SIZE - m->len, NULL);
+    log_writer *w = NULL;
+    cr_assert_eq(log_writer_open(&m->base, 3, false, m->len, &w, NULL), SHALE_OK);
+    for (size_t i = 0; i < rest.n; i++)
+        cr_assert_eq(log_writer_add_record(w, slice_make(rest.data[i], rest.len[i]), NULL),
+                     SHALE_OK);
+    log_writer_close(w, NULL);
+    for (int mode = 0; mode <= 3; mode++) {
+        read_result res = read_log(m->data, m->len, 3, (log_recovery_mode)mode, &s, NULL);
+        cr_assert(res.rc == SHALE_NOT_FOUND && res.count == 5 && res.all_match, "mode %d: %s",
+                  mode, res.err.msg);
+        cr_assert(!res.stopped && res.stats.skipped_corruptions == 0, "mode %d", mode);
+    }
+    mf_close(&m->base, NULL);
+    free_records(&s);
+}
+
+/* ---- preallocation ---- */
+
+/* Writes s with preallocation in `chunk`-byte steps; checks after every
+ * record that the writer reserved whole chunks ahead of the appends, and
+ * that the bytes written equal those of a writer without preallocation. */
+static mem_file *write_preallocated(const rec_set *s, uint64_t chunk, log_writer **wp)
+{
+    mem_file *m = mem_new();
+    m->base.ops = &mem_prealloc_ops;
+    cr_assert_eq(log_writer_open(&m->base, 9, false, 0, wp, NULL), SHALE_OK);
+    log_writer_set_preallocation(*wp, chunk);
+    chunk = (chunk + LOG_BLOCK_SIZE - 1) / LOG_BLOCK_SIZE * LOG_BLOCK_SIZE;
+    for (size_t i = 0; i < s->n; i++) {
+        cr_assert_eq(log_writer_add_record(*wp, slice_make(s->data[i], s->len[i]), NULL), SHALE_OK);
+        cr_assert_eq(log_writer_file_size(*wp), m->len);
+        cr_assert_eq(m->disk % chunk, 0, "record %zu: %zu on disk", i, m->disk);
+        cr_assert_geq(m->disk, m->len);
+        cr_assert_lt(m->disk - m->len, chunk, "at most one chunk ahead");
+    }
+    mem_file *plain = write_log(s, 9, false, NULL);
+    cr_assert(plain->len == m->len && memcmp(plain->data, m->data, m->len) == 0,
+              "preallocation changes no written byte");
+    mf_close(&plain->base, NULL);
+    return m;
+}
+
+Test(log_prealloc, zero_tail_of_a_live_log_reads_as_every_record_then_a_clean_end)
+{
+    size_t sizes[] = {100, 40000, 5, 70000, 300, 0, 9000, 120000, 7};
+    rec_set s = make_records(sizes, 9);
+    log_writer *w = NULL;
+    mem_file *m = write_preallocated(&s, 64 * 1024, &w);
+    cr_assert_gt(m->disk, m->len, "the log ends in reserved zeros");
+    /* one call per append crossing the reserved end; a big record takes
+     * several chunks at once */
+    cr_assert(m->allocs >= 3 && m->allocs <= (int)(m->disk / (64 * 1024)), "%d", m->allocs);
+    for (int mode = 0; mode <= 3; mode++) {
+        read_result res = read_log(m->data, m->disk, 9, (log_recovery_mode)mode, &s, NULL);
+        cr_assert(res.rc == SHALE_NOT_FOUND && res.count == 9 && res.all_match, "mode %d: %s",
+                  mode, res.err.msg);
+        cr_assert(!res.stopped && res.stats.skipped_corruptions == 0, "mode %d", mode);
+    }
+    size_t written = m->len;
+    cr_assert_eq(log_writer_close(w, NULL), SHALE_OK);
+    cr_assert_eq(m->truncs, 1);
+    cr_assert(m->disk == written && m->len == written, "close cuts the tail: %zu", m->disk);
+    mf_close(&m->base, NULL);
+    free_records(&s);
+}
+
+Test(log_prealloc, chunks_are_whole_blocks_so_the_tail_ends_on_a_block_edge)
+{
+    size_t sizes[] = {10, 2000, 30};
+    rec_set s = make_records(sizes, 3);
+    log_writer *w = NULL;
+    mem_file *m = write_preallocated(&s, 1000, &w);   /* rounded up to 32 KiB */
+    cr_assert_eq(m->disk, LOG_BLOCK_SIZE);
+    cr_assert_eq(m->allocs, 1);
+    read_result res = read_log(m->data, m->disk, 9, LOG_RECOVERY_ABSOLUTE_CONSISTENCY, &s, NULL);
+    cr_assert(res.rc == SHALE_NOT_FOUND && res.count == 3 && res.all_match, "%s", res.err.msg);
+    log_writer_close(w, NULL);
+    mf_close(&m->base, NULL);
+    free_records(&s);
+}
+
+Test(log_prealloc, no_allocation_without_the_ops_or_with_chunk_zero)
+{
+    size_t sizes[] = {10, 50000};
+    rec_set s = make_records(sizes, 2);
+    for (int with_ops = 0; with_ops <= 1; with_ops++) {
+        mem_file *m = mem_new();
+        if (with_ops)
+            m->base.ops = &mem_prealloc_ops;
+        log_writer *w = NULL;
+        cr_assert_eq(log_writer_open(&m->base, 1, false, 0, &w, NULL), SHALE_OK);
+        log_writer_set_preallocation(w, with_ops ? 0 : 65536);
+        for (size_t i = 0; i < s.n; i++)
+            cr_assert_eq(log_writer_add_record(w, slice_make(s.data[i], s.len[i]), NULL),
+                         SHALE_OK);
+        cr_assert_eq(log_writer_close(w, NULL), SHALE_OK);
+        cr_assert(m->allocs == 0 && m->truncs == 0 && m->disk == 0, "with_ops %d", with_ops);
+        mf_close(&m->base, NULL);
+    }
+    free_records(&s);
+}
+
+/* A failed reservation is no write error: the writer stops preallocating,
+ * the records go on, and close still cuts the file to the bytes written. */
+Test(log_prealloc, failed_allocation_turns_preallocation_off_without_failing_writes)
+{
+    size_t sizes[] = {10, 50000, 70000};
+    rec_set s = make_records(sizes, 3);
+    mem_file *m = mem_new();
+    m->base.ops = &mem_enospc_ops;
+    log_writer *w = NULL;
+    cr_assert_eq(log_writer_open(&m->base, 1, false, 0, &w, NULL), SHALE_OK);
+    log_writer_set_preallocation(w, 65536);
+    for (size_t i = 0; i < s.n; i++)
+        cr_assert_eq(log_writer_add_record(w, slice_make(s.data[i], s.len[i]), NULL), SHALE_OK);
+    cr_assert_eq(m->allocs, 1, "tried once, then off");
+    size_t written = m->len;
+    cr_assert_eq(log_writer_close(w, NULL), SHALE_OK);
+    cr_assert(m->truncs == 1 && m->len == written);
+    read_result res = read_log(m->data, m->len, 1, LOG_RECOVERY_ABSOLUTE_CONSISTENCY, &s, NULL);
+    cr_assert(res.rc == SHALE_NOT_FOUND && res.count == 3 && res.all_match, "%s", res.err.msg);
     mf_close(&m->base, NULL);
     free_records(&s);
 }

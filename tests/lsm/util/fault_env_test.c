@@ -334,3 +334,110 @@ Test(fault_env, append_mode_reopen_counts_existing_bytes_as_synced)
     cr_assert_str_eq(c, "base");
     free(c);
 }
+
+/* ---- preallocation (allocate / truncate file ops) ---- */
+
+static uint64_t disk_size(const char *path)
+{
+    uint64_t size = 0;
+    shale_env *pe = shale_env_default();
+    cr_assert_eq(pe->ops->file_size(pe, path, &size, NULL), SHALE_OK);
+    return size;
+}
+
+/* The POSIX env: allocate extends the file with zeros but appends go on
+ * at the append position, size() stays that position, truncate cuts back. */
+Test(fault_env, posix_allocate_extends_with_zeros_and_appends_stay_in_place)
+{
+    shale_env *pe = shale_env_default();
+    shale_file *f = NULL;
+    shale_err err = {0};
+    const char *p = path_of("pre");
+    cr_assert_eq(shale_env_open_write(pe, p, &f, &err), SHALE_OK, "%s", err.msg);
+    cr_assert(shale_file_can_allocate(f));
+    append_str(f, "abc");
+    cr_assert_eq(f->ops->allocate(f, 3, 8189, &err), SHALE_OK, "%s", err.msg);
+    cr_assert_eq(disk_size(p), 8192, "allocate without KEEP_SIZE grows the file");
+    append_str(f, "defg");
+    uint64_t logical = 0;
+    cr_assert_eq(shale_file_size(f, &logical, &err), SHALE_OK);
+    cr_assert_eq(logical, 7);
+    cr_assert_eq(disk_size(p), 8192);
+    size_t len = 0;
+    char *d = test_read_file(p, &len);
+    cr_assert(len == 8192 && memcmp(d, "abcdefg", 7) == 0, "appends land at offset 3");
+    for (size_t i = 7; i < len; i++)
+        cr_assert_eq(d[i], 0, "byte %zu of the reserved range", i);
+    free(d);
+    cr_assert_eq(f->ops->truncate(f, 7, &err), SHALE_OK, "%s", err.msg);
+    cr_assert_eq(disk_size(p), 7);
+    append_str(f, "h");
+    cr_assert_str_eq(content(p), "abcdefgh");
+    cr_assert_neq(f->ops->truncate(f, 100, NULL), SHALE_OK, "no truncate past the bytes written");
+    cr_assert_eq(shale_file_close(f, &err), SHALE_OK);
+}
+
+/* open_append writes at the end on disk: there allocate only reserves. */
+Test(fault_env, posix_allocate_on_an_append_mode_file_keeps_its_size)
+{
+    shale_env *pe = shale_env_default();
+    shale_file *f = NULL;
+    const char *p = path_of("app");
+    cr_assert_eq(pe->ops->open_append(pe, p, &f, NULL), SHALE_OK);
+    append_str(f, "xy");
+    cr_assert_eq(f->ops->allocate(f, 2, 65536, NULL), SHALE_OK);
+    append_str(f, "z");
+    cr_assert_eq(disk_size(p), 3);
+    cr_assert_str_eq(content(p), "xyz");
+    shale_file_close(f, NULL);
+}
+
+/* Through the fault env: a reservation followed by a sync survives power
+ * loss as zeros after the synced bytes (what fallocate + fdatasync leave);
+ * unsynced appended bytes inside it are lost to zeros. */
+Test(fault_env, power_loss_keeps_a_synced_reservation_as_zeros)
+{
+    shale_file *f = make_file("w", "synced", "");
+    shale_err err = {0};
+    cr_assert_eq(f->ops->allocate(f, 6, 4090, &err), SHALE_OK, "%s", err.msg);
+    cr_assert_eq(shale_file_sync(f, &err), SHALE_OK);
+    append_str(f, "lost");
+    cr_assert_eq(fault_env_simulate_power_loss(g_env, FAULT_DROP_ALL_UNSYNCED, &err), SHALE_OK,
+                 "%s", err.msg);
+    size_t len = 0;
+    char *d = test_read_file(path_of("w"), &len);
+    cr_assert(len == 4096 && memcmp(d, "synced", 6) == 0, "len %zu", len);
+    for (size_t i = 6; i < len; i++)
+        cr_assert_eq(d[i], 0, "byte %zu", i);
+    free(d);
+    shale_file_close(f, NULL);
+}
+
+/* Without a sync after it, the reservation is not durable: power loss cuts
+ * the file to its synced bytes. */
+Test(fault_env, unsynced_reservation_is_lost_in_a_power_loss)
+{
+    shale_file *f = make_file("u", "abc", "def");
+    shale_err err = {0};
+    cr_assert_eq(f->ops->allocate(f, 6, 1000, &err), SHALE_OK);
+    cr_assert_eq(disk_size(path_of("u")), 1006);
+    cr_assert_eq(fault_env_simulate_power_loss(g_env, FAULT_DROP_ALL_UNSYNCED, &err), SHALE_OK);
+    cr_assert_str_eq(content(path_of("u")), "abc");
+    cr_assert_eq(disk_size(path_of("u")), 3);
+    shale_file_close(f, NULL);
+}
+
+/* A file's truncate() goes to the target file and is tracked like the
+ * env's truncate(): bytes written shrink, synced bytes never exceed them. */
+Test(fault_env, file_truncate_is_tracked)
+{
+    shale_file *f = make_file("t", "abcd", "ef");
+    shale_err err = {0};
+    cr_assert_eq(f->ops->truncate(f, 3, &err), SHALE_OK, "%s", err.msg);
+    uint64_t size = 0, synced = 0;
+    cr_assert_eq(fault_env_file_state(g_env, path_of("t"), &size, &synced), SHALE_OK);
+    cr_assert(size == 3 && synced == 3, "size %d synced %d", (int)size, (int)synced);
+    append_str(f, "X");
+    cr_assert_str_eq(content(path_of("t")), "abcX");
+    shale_file_close(f, NULL);
+}
