@@ -17,6 +17,7 @@
 
 #include <inttypes.h>
 #include <lz4.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,22 +149,39 @@ static int uncompress_lz4_v1(slice in, shale_buf *out, shale_err *err)
     return SHALE_OK;
 }
 
-/* LZ4 (format_version >= 2: varint32 size prefix) into ctx's fixed region
- * when the stated size fits; false to leave it to uncompress_block(),
- * which also judges malformed prefixes. */
+/* Largest stated size uncompressed into a region of its own (ctx->own_hdr). */
+#define OWNED_MAX (1u << 20)
+
+/* Where an LZ4 block of raw_len bytes goes: a region of its own (see
+ * sst_fetch_ctx.own_hdr), ctx's fixed region, or NULL (too big). */
+static char *lz4_target(sst_fetch_ctx *ctx, uint32_t raw_len)
+{
+    if (ctx->own_hdr > 0 && raw_len <= OWNED_MAX) {
+        ctx->owned = malloc(ctx->own_hdr + raw_len);
+        if (ctx->owned != NULL)
+            return ctx->owned + ctx->own_hdr;
+    }
+    return ctx->unc_cap > 0 && raw_len <= ctx->unc_cap ? ctx->unc_fixed : NULL;
+}
+
+/* LZ4 (format_version >= 2: varint32 size prefix) into ctx's own or fixed
+ * region when the stated size fits; false to leave it to
+ * uncompress_block(), which also judges malformed prefixes. */
 static bool uncompress_lz4_fixed(slice raw, sst_fetch_ctx *ctx, slice *out, int *rc,
                                  shale_err *err)
 {
     uint32_t raw_len;
-    if (ctx->unc_cap == 0 || !get_varint32(&raw, &raw_len) || raw_len == 0 ||
-        raw_len > ctx->unc_cap || raw.len > (size_t)LZ4_MAX_INPUT_SIZE)
+    if (!get_varint32(&raw, &raw_len) || raw_len == 0 || raw.len > (size_t)LZ4_MAX_INPUT_SIZE)
         return false;
-    int n = LZ4_decompress_safe(raw.data, ctx->unc_fixed, (int)raw.len, (int)raw_len);
+    char *dst = lz4_target(ctx, raw_len);
+    if (dst == NULL)
+        return false;
+    int n = LZ4_decompress_safe(raw.data, dst, (int)raw.len, (int)raw_len);
     if (n < 0 || (uint32_t)n != raw_len)
         *rc = SHALE_CORRUPT(err, "LZ4 block does not decompress");
     else
         *rc = SHALE_OK;
-    *out = slice_make(ctx->unc_fixed, raw_len);
+    *out = slice_make(dst, raw_len);
     return true;
 }
 
@@ -388,18 +406,25 @@ int sst_acquire_block(const sst_reader *r, block_handle h, int kind, bool verify
     /* A block bound for the cache of a file known to be uncompressed is
      * read straight into its entry (no copy), unless readahead serves it. */
     bool cacheable = r->cache != NULL && fill;
-    bool direct = cacheable && r->no_compression && ctx->ra_size == 0;
-    cached_block *cb = direct ? direct_entry(h) : NULL;
+    bool direct = cacheable && ctx->ra_size == 0;
+    cached_block *cb = direct && r->no_compression ? direct_entry(h) : NULL;
     char *fixed = ctx->raw_fixed;
     size_t cap = ctx->raw_cap;
     if (cb != NULL) {
         ctx->raw_fixed = cb->data;
         ctx->raw_cap = (size_t)h.size + BLOCK_TRAILER_LEN;
     }
+    if (direct && kind == BC_KIND_DATA)   /* an LZ4 block into an entry of its own */
+        ctx->own_hdr = offsetof(cached_block, data);
     slice contents;
     int rc = sst_fetch_block(r, h, verify, kind != BC_KIND_FILTER, ctx, &contents, err);
     ctx->raw_fixed = fixed;
     ctx->raw_cap = cap;
+    ctx->own_hdr = 0;
+    if (ctx->owned != NULL) {   /* uncompressed into a region of its own */
+        cb = (cached_block *)ctx->owned;
+        ctx->owned = NULL;
+    }
     if (rc == SHALE_OK)
         rc = parse_block(kind, contents, out, err);
     if (cb != NULL && (rc != SHALE_OK || contents.data != cb->data)) {

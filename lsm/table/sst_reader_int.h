@@ -57,6 +57,12 @@ typedef struct sst_fetch_ctx {
     size_t raw_cap;              /* holds blocks of raw_cap - 5 bytes (trailer) */
     char *unc_fixed;
     size_t unc_cap;
+    /* When own_hdr > 0, an LZ4 block is uncompressed into a malloc'd
+     * region of own_hdr + its size bytes, returned in *owned (contents at
+     * owned + own_hdr), which the caller then owns: a block bound for the
+     * cache is uncompressed straight into its entry. */
+    size_t own_hdr;
+    char *owned;
     /* Readahead (sequential scans): when ra_size > 0 a block read outside
      * the window [ra_off, ra_off + ra.len) reads ra_size bytes from the
      * block on into ra, and blocks inside the window are served from it
