@@ -142,8 +142,10 @@ set style fill solid 0.8
 set xtics rotate by -30
 set grid ytics
 set output '{o}/throughput.svg'
-set title 'ops/sec (median of rounds)'
+set title 'ops/sec (median of rounds, log scale)'
+set logscale y
 plot '{d}' using 2:xtic(1) title 'RocksDB db_bench', '' using 3 title 'shale db_bench'
+unset logscale y
 set output '{o}/ratio.svg'
 set title 'shale / RocksDB throughput'
 plot '{d}' using 4:xtic(1) title 'ratio', 1 with lines title 'parity'

@@ -13,6 +13,7 @@
 
 #include "bench/db_bench/flags.h"
 #include "bench/db_bench/maint.h"
+#include "shale/merge.h"
 
 /* Stops a loop after max_ops operations or, with max_seconds, after that
  * many seconds (checked every 1000 operations, as RocksDB does). */
@@ -389,6 +390,39 @@ static void update_random(bench_thread *t)
     value_gen_deinit(&gen);
 }
 
+/* RocksDB's MergeRandom: a merge of a fresh value into a random key out of
+ * --merge_keys (or --num) keys. */
+static void merge_random(bench_thread *t)
+{
+    bench_ctx *ctx = t->ctx;
+    value_gen gen;
+    init_values(&gen, ctx);
+    char *key = malloc((size_t)ctx->key_size + 1);
+    if (key == NULL)
+        bench_die("merge", SHALE_NO_MEMORY, NULL);
+    uint64_t keys = g_flags.merge_keys < 0 ? (uint64_t)g_flags.num : (uint64_t)g_flags.merge_keys;
+    uint64_t bytes = 0;
+    duration d;
+    duration_init(&d, g_flags.duration, ctx->readwrites);
+    while (!duration_done(&d, 1)) {
+        bench_key_from_int(keys > 0 ? bench_rand64_next(&t->rand) % keys : 0, ctx->key_size, key);
+        shale_err err = {0};
+        int rc = shale_merge(ctx->db, ctx->wo, key, (size_t)ctx->key_size,
+                             value_gen_next(&gen, (size_t)ctx->value_size),
+                             (size_t)ctx->value_size, &err);
+        if (rc != SHALE_OK)
+            bench_die("merge", rc, &err);
+        bytes += (uint64_t)(ctx->key_size + ctx->value_size);
+        stats_finished_ops(&t->stats, 1, OP_MERGE);
+    }
+    char msg[100];
+    snprintf(msg, sizeof msg, "( updates:%" PRId64 ")", ctx->readwrites);
+    stats_add_bytes(&t->stats, bytes);
+    stats_add_message(&t->stats, msg);
+    free(key);
+    value_gen_deinit(&gen);
+}
+
 /* --- per-benchmark adjustments -------------------------------------------- */
 
 static void prep_fillsync(bench_ctx *ctx)
@@ -424,6 +458,7 @@ static const bench_def BENCHMARKS[] = {
     { "readwhilewriting", read_while_writing, false, 1, NULL, NULL },
     { "readrandomwriterandom", read_random_write_random, false, 0, NULL, NULL },
     { "updaterandom", update_random, false, 0, NULL, NULL },
+    { "mergerandom", merge_random, false, 0, NULL, NULL },
     { "deleteseq", delete_seq, false, 0, NULL, NULL },
     { "deleterandom", delete_random, false, 0, NULL, NULL },
     { "compact", maint_compact, false, 0, NULL, NULL },

@@ -73,6 +73,11 @@ static const flag_def FLAG_DEFS[] = {
     F(write_buffer_size, FT_INT, "67108864", "Number of bytes to buffer in memtable before "
       "compacting"),
     F(max_write_buffer_number, FT_INT, "2", "The number of in-memory memtables."),
+    F(merge_operator, FT_STRING, "", "The merge operator to use with the database: "
+      "uint64add, stringappend or stringappendtest (RocksDB's names; use a fresh database "
+      "when changing it)"),
+    F(merge_keys, FT_INT, "-1", "Number of distinct keys to use for MergeRandom. If "
+      "negative, there will be FLAGS_num keys."),
     F(min_write_buffer_number_to_merge, FT_INT, "1",
       "The minimum number of write buffers that will be merged together before writing to "
       "storage."),

@@ -30,6 +30,8 @@ typedef struct bench_flags {
     bool universal_allow_trivial_move;
     int64_t fifo_compaction_max_table_files_size_mb, fifo_compaction_ttl;
     bool fifo_compaction_allow_compaction;
+    char *merge_operator;
+    int64_t merge_keys;
     int64_t write_buffer_size, max_write_buffer_number, min_write_buffer_number_to_merge;
     int64_t target_file_size_base, max_bytes_for_level_base;
     double max_bytes_for_level_multiplier;

@@ -13,6 +13,7 @@
 #include "bench/db_bench/flags.h"
 #include "lsm/table/compress.h"
 #include "shale/compaction_style.h"
+#include "shale/merge.h"
 
 static int compression_code(const char *name)
 {
@@ -147,6 +148,33 @@ static void set_compaction_options(shale_options *o)
     shale_options_set_ttl(o, (uint64_t)g_flags.fifo_compaction_ttl);
 }
 
+/* --merge_operator by RocksDB's name (MergeOperators::CreateFromStringId),
+ * or NULL for none; an unknown or unsupported name ends the run as
+ * RocksDB's db_bench does. */
+static shale_merge_operator *merge_operator_from_flag(void)
+{
+    const char *n = g_flags.merge_operator;
+    shale_merge_operator *op = NULL;
+    if (n[0] == '\0')
+        return NULL;
+    if (strcmp(n, "uint64add") == 0)
+        op = shale_merge_operator_create_uint64add();
+    else if (strcmp(n, "stringappend") == 0)
+        op = shale_merge_operator_create_stringappend(',');
+    else if (strcmp(n, "stringappendtest") == 0)
+        op = shale_merge_operator_create_stringappend_test();
+    else {
+        fprintf(stderr, "invalid merge operator: %s (shale has uint64add, stringappend and "
+                        "stringappendtest)\n", n);
+        exit(1);
+    }
+    if (op == NULL) {
+        fprintf(stderr, "out of memory creating merge operator %s\n", n);
+        exit(1);
+    }
+    return op;
+}
+
 static int build_options(bench_ctx *ctx)
 {
     shale_options *o = shale_options_new();
@@ -174,6 +202,7 @@ static int build_options(bench_ctx *ctx)
     shale_options_set_compression(o, compression_code(g_flags.compression_type));
     set_compaction_options(o);
     shale_options_set_allow_fallocate(o, g_flags.allow_fallocate);
+    shale_options_set_merge_operator(o, merge_operator_from_flag());
     shale_options_set_table_options(o, t);
     shale_table_options_free(t);
     if (ctx->cache != NULL)

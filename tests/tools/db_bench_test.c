@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "shale/db.h"
+#include "shale/merge.h"
 #include "tests/support/test_util.h"
 
 /* The flags the specification (issue 4) lists, by RocksDB's names. */
@@ -395,4 +396,51 @@ Test(db_bench, json_holds_one_object_per_benchmark_with_every_field)
     char *out = test_run(cmd, &status);
     cr_expect_eq(status, 0, "%s", out);
     free(out);
+}
+
+Test(db_bench, mergerandom_merges_into_merge_keys_keys_with_the_named_operator)
+{
+    run_out ours, theirs;
+    run_both("--benchmarks=mergerandom --merge_operator=stringappend --merge_keys=1 --num=50 "
+             "--value_size=4 --key_size=16", &ours, &theirs);
+    const char *re = "^mergerandom +: .* operations; .*MB/s \\( updates:50\\)$";
+    cr_expect(has_line(ours.out, re), "%s", ours.out);
+    cr_expect(has_line(theirs.out, re), "%s", theirs.out);
+    free_both(&ours, &theirs);
+    /* One key got all 50 four-byte values, joined by ','. */
+    char path[1024];
+    snprintf(path, sizeof path, "%s/ours", g_dir);
+    shale_options *o = shale_options_new();
+    shale_options_set_merge_operator(o, shale_merge_operator_create_stringappend(','));
+    shale_db *db = NULL;
+    shale_err err = { 0 };
+    cr_assert_eq(shale_db_open(o, path, &db, &err), SHALE_OK, "%s", err.msg);
+    char key[16];
+    expected_key(0, 16, key);
+    char *v = NULL;
+    size_t vl = 0;
+    cr_assert_eq(shale_get(db, NULL, key, sizeof key, &v, &vl, &err), SHALE_OK, "%s", err.msg);
+    cr_expect_eq(vl, 50 * 4 + 49, "%zu bytes", vl);
+    shale_free(v);
+    cr_assert_eq(shale_db_close(db, &err), SHALE_OK);
+    shale_options_free(o);
+}
+
+Test(db_bench, mergerandom_without_a_merge_operator_is_skipped_and_fails_as_rocksdb_does)
+{
+    run_out r = run_prog(g_ours, "2>/dev/null", "--db=%s/m --benchmarks=mergerandom --num=10",
+                         g_dir);
+    run_out t = run_prog("db_bench", "2>/dev/null", "--db=%s/mr --benchmarks=mergerandom --num=10",
+                         g_dir);
+    const char *re = "^mergerandom +: skipped \\(--merge_operator is unknown\\)$";
+    cr_expect(has_line(r.out, re), "%s", r.out);
+    cr_expect(has_line(t.out, re), "%s", t.out);
+    cr_expect_neq(r.status, 0);
+    cr_expect_eq(r.status != 0, t.status != 0);
+    free_both(&r, &t);
+    r = run_prog(g_ours, "2>&1", "--db=%s/m2 --benchmarks=mergerandom --merge_operator=nope "
+                 "--num=10", g_dir);
+    cr_expect_neq(r.status, 0);
+    cr_expect(has_line(r.out, "^invalid merge operator: nope"), "%s", r.out);
+    free(r.out);
 }
