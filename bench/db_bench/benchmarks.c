@@ -87,6 +87,17 @@ static int init_values(value_gen *g, bench_ctx *ctx)
     return 0;
 }
 
+/* What every writing benchmark starts with: the value generator and a key
+ * buffer (free it; `what` names the step in an out-of-memory exit). */
+static char *writer_start(bench_ctx *ctx, value_gen *gen, const char *what)
+{
+    init_values(gen, ctx);
+    char *key = malloc((size_t)ctx->key_size + 1);
+    if (key == NULL)
+        bench_die(what, SHALE_NO_MEMORY, NULL);
+    return key;
+}
+
 static void put_one(bench_ctx *ctx, const char *key, const char *val)
 {
     shale_err err = { 0 };
@@ -298,10 +309,7 @@ static void bg_writer(bench_thread *t)
 {
     bench_ctx *ctx = t->ctx;
     value_gen gen;
-    init_values(&gen, ctx);
-    char *key = malloc((size_t)ctx->key_size + 1);
-    if (key == NULL)
-        bench_die("put", SHALE_NO_MEMORY, NULL);
+    char *key = writer_start(ctx, &gen, "put");
     t->stats.exclude_from_merge = true;
     uint64_t bytes = 0;
     while (atomic_load(&ctx->num_done) + 1 < ctx->num_threads) {
@@ -328,10 +336,7 @@ static void read_random_write_random(bench_thread *t)
 {
     bench_ctx *ctx = t->ctx;
     value_gen gen;
-    init_values(&gen, ctx);
-    char *key = malloc((size_t)ctx->key_size + 1);
-    if (key == NULL)
-        bench_die("put", SHALE_NO_MEMORY, NULL);
+    char *key = writer_start(ctx, &gen, "put");
     uint64_t reads = 0, writes = 0, found = 0, bytes = 0;
     int64_t get_weight = 0, put_weight = 0;
     duration d;
@@ -367,10 +372,7 @@ static void update_random(bench_thread *t)
 {
     bench_ctx *ctx = t->ctx;
     value_gen gen;
-    init_values(&gen, ctx);
-    char *key = malloc((size_t)ctx->key_size + 1);
-    if (key == NULL)
-        bench_die("put", SHALE_NO_MEMORY, NULL);
+    char *key = writer_start(ctx, &gen, "put");
     uint64_t found = 0, bytes = 0;
     duration d;
     duration_init(&d, g_flags.duration, ctx->readwrites);
@@ -396,10 +398,7 @@ static void merge_random(bench_thread *t)
 {
     bench_ctx *ctx = t->ctx;
     value_gen gen;
-    init_values(&gen, ctx);
-    char *key = malloc((size_t)ctx->key_size + 1);
-    if (key == NULL)
-        bench_die("merge", SHALE_NO_MEMORY, NULL);
+    char *key = writer_start(ctx, &gen, "merge");
     uint64_t keys = g_flags.merge_keys < 0 ? (uint64_t)g_flags.num : (uint64_t)g_flags.merge_keys;
     uint64_t bytes = 0;
     duration d;

@@ -184,6 +184,17 @@ static void expect_ldb_scan(const char *dir)
     test_rmtree(copy);
 }
 
+/* Every step-th key of [from, to) reads back with its value. */
+static void expect_keys(shale_db *db, int from, int to, int step)
+{
+    for (int i = from; i < to; i += step) {
+        char k[32], v[128];
+        key_of(i, k, sizeof k);
+        value_of(i, v, sizeof v);
+        tdb_expect(db, k, v);
+    }
+}
+
 Test(db_wal_prealloc, synced_writes_survive_a_crash_that_leaves_a_zero_tail, .timeout = 120)
 {
     cr_assert(test_have_program("ldb"), "Debian's ldb is the oracle here");
@@ -198,12 +209,7 @@ Test(db_wal_prealloc, synced_writes_survive_a_crash_that_leaves_a_zero_tail, .ti
     shale_options *o = opts(true);
     for (int round = 0; round < 2; round++) {   /* reopen twice: recovery's WAL too */
         shale_db *db = tdb_open(dir, o);
-        for (int i = 0; i < N_KEYS; i++) {
-            char k[32], v[128];
-            key_of(i, k, sizeof k);
-            value_of(i, v, sizeof v);
-            tdb_expect(db, k, v);
-        }
+        expect_keys(db, 0, N_KEYS, 1);
         tdb_close(db);
     }
     shale_options_free(o);
@@ -235,12 +241,7 @@ Test(db_wal_prealloc, closed_wals_have_exactly_their_written_size)
     cr_assert_eq(stat_size(dir, second), second_size, "close cuts the live WAL back");
     cr_assert_eq(stat_size(dir, first), first_size);
     db = tdb_open(dir, o);
-    for (int i = 0; i < 150; i += 7) {
-        char k[32], v[128];
-        key_of(i, k, sizeof k);
-        value_of(i, v, sizeof v);
-        tdb_expect(db, k, v);
-    }
+    expect_keys(db, 0, 150, 7);
     tdb_close(db);
     shale_options_free(o);
     test_rmtree(dir);

@@ -621,14 +621,23 @@ static void expect_ldb_dump(const char *path, const batch_spec *b, const uint64_
     shale_buf_deinit(&want);
 }
 
-Test(log_oracle, ldb_dump_wal_reads_every_batch_we_wrote, .timeout = 60)
+/* The oracle tests' start: the batches, a fresh directory (returned) and
+ * the path of WAL 7 in it. */
+static char *oracle_start(batch_spec b[N_BATCHES], const char *name, char *path, size_t n)
 {
     cr_assert(test_have_program("ldb"), "Debian's ldb is the oracle here");
-    batch_spec b[N_BATCHES];
     make_specs(b);
-    char *dir = test_tmpdir("logoracle");
+    char *dir = test_tmpdir(name);
+    cr_assert_not_null(dir);
+    snprintf(path, n, "%s/000007.log", dir);
+    return dir;
+}
+
+Test(log_oracle, ldb_dump_wal_reads_every_batch_we_wrote, .timeout = 60)
+{
+    batch_spec b[N_BATCHES];
     char path[4096];
-    snprintf(path, sizeof path, "%s/000007.log", dir);
+    char *dir = oracle_start(b, "logoracle", path, sizeof path);
     shale_env *env = shale_env_default();
     shale_file *f = NULL;
     log_writer *w = NULL;
@@ -665,12 +674,9 @@ Test(log_oracle, ldb_dump_wal_reads_every_batch_we_wrote, .timeout = 60)
  * the writer cuts the file to the bytes written. */
 Test(log_oracle, ldb_dump_wal_reads_a_preallocated_wal_with_its_zero_tail, .timeout = 60)
 {
-    cr_assert(test_have_program("ldb"), "Debian's ldb is the oracle here");
     batch_spec b[N_BATCHES];
-    make_specs(b);
-    char *dir = test_tmpdir("logprealloc");
     char path[4096];
-    snprintf(path, sizeof path, "%s/000007.log", dir);
+    char *dir = oracle_start(b, "logprealloc", path, sizeof path);
     shale_env *env = shale_env_default();
     shale_file *f = NULL;
     log_writer *w = NULL;
