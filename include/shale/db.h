@@ -176,6 +176,36 @@ SHALE_API const char *shale_write_batch_data(const shale_write_batch *b, size_t 
 SHALE_API SHALE_MUST_CHECK int shale_get(shale_db *db, const shale_read_options *ro,
                                          const char *key, size_t klen, char **val,
                                          size_t *vlen, shale_err *err);
+/* shale_get_pinned(): shale_get() without a copy where it can (RocksDB's
+ * Get into a PinnableSlice).  A value found in a memtable is lent from the
+ * memtable, which stays alive while it is pinned; a value from an SST or a
+ * merge is copied into `out`'s buffer (reused from call to call).  The
+ * value (shale_pinnable_value) is valid until the next get into `out`,
+ * shale_pinnable_reset() or shale_pinnable_free().  A pin keeps its
+ * memtable's memory after a flush: release pins promptly, and every pin
+ * before shale_db_close().  `out` is one thread's at a time.
+ *   SHALE_OK         the value is in out.
+ *   SHALE_NOT_FOUND  out holds nothing.
+ *   SHALE_CORRUPTION, SHALE_IO_ERROR  out holds nothing; details in *err. */
+typedef struct shale_pinnable shale_pinnable;
+typedef struct shale_cf shale_cf;   /* column families: below */
+/* A new, empty pinnable; NULL only when memory runs out. */
+SHALE_API shale_pinnable *shale_pinnable_new(void);
+/* Releases the pin and the value; out stays usable.  NULL-safe. */
+SHALE_API void shale_pinnable_reset(shale_pinnable *p);
+/* Reset, then frees p.  NULL-safe. */
+SHALE_API void shale_pinnable_free(shale_pinnable *p);
+/* The value of the last successful get (len 0 and "" when none). */
+SHALE_API const char *shale_pinnable_value(const shale_pinnable *p, size_t *len);
+/* Whether the value is lent from a memtable (true) or copied (false). */
+SHALE_API bool shale_pinnable_is_pinned(const shale_pinnable *p);
+SHALE_API SHALE_MUST_CHECK int shale_get_pinned(shale_db *db, const shale_read_options *ro,
+                                                const char *key, size_t klen,
+                                                shale_pinnable *out, shale_err *err);
+SHALE_API SHALE_MUST_CHECK int shale_get_pinned_cf(shale_db *db, const shale_read_options *ro,
+                                                   shale_cf *cf, const char *key, size_t klen,
+                                                   shale_pinnable *out, shale_err *err);
+
 /* shale_multi_get(): n lookups at one consistent snapshot.  vals[i] and
  * vlens[i] as shale_get; codes[i] each key's code; returns SHALE_OK unless
  * the call itself failed. */

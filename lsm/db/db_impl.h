@@ -230,6 +230,14 @@ void db_view_acquire(shale_db *db, db_cf *cfd, const shale_read_options *ro, rea
 int db_get_at_seq(shale_db *db, db_cf *cfd, uint64_t seq, slice user_key, shale_buf *out,
                   shale_err *err);
 void db_view_release(read_view *rv);
+/* One lookup in a view: SHALE_OK with the value in out, or NOT_FOUND.
+ * Merge operands are collected newest first (memtables, then files) until
+ * a value, a deletion or the end, then resolved oldest first.  borrow not
+ * NULL: a plain value found in a memtable is lent in *borrow (valid while
+ * rv is held) instead of copied into out; borrow->data stays NULL
+ * otherwise. */
+int db_get_in_view(shale_db *db, const shale_read_options *ro, read_view *rv, slice key,
+                   shale_buf *out, slice *borrow, shale_err *err);
 
 /* Microseconds for latency histograms: 0 without statistics, so reads and
  * writes pay for no clock call nobody reads. */

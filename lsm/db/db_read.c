@@ -125,6 +125,7 @@ typedef struct get_ctx {
     uint64_t covering;        /* largest covering range-tombstone seq so far */
     shale_buf operands;       /* merge operands, newest first (mem_get's format) */
     size_t num_operands;
+    slice *borrow;            /* not NULL: a plain memtable value is lent here, not copied */
 } get_ctx;
 
 /* Looks key up in file i of `level`.  *state: 0 keep going, 1 found
@@ -258,6 +259,10 @@ static int get_from_memtables(shale_db *db, read_view *rv, get_ctx *gc, shale_bu
                 return finish_merge(rv->cfd, gc, found ? &ctx.value : NULL, out, err);
             if (!found)
                 return SHALE_NOT_FOUND;
+            if (gc->borrow != NULL) {   /* valid while the view is held */
+                *gc->borrow = ctx.value;
+                return SHALE_OK;
+            }
             shale_buf_clear(out);
             shale_buf_append_slice(out, ctx.value);
             return shale_buf_ok(out) ? SHALE_OK : SHALE_NOMEM(err);
@@ -269,13 +274,13 @@ static int get_from_memtables(shale_db *db, read_view *rv, get_ctx *gc, shale_bu
     return SHALE_OK;
 }
 
-/* One lookup in a view.  SHALE_OK with the value in out, or NOT_FOUND.
- * Merge operands are collected newest first (memtables, then files) until
- * a value, a deletion or the end, then resolved oldest first. */
-static int get_in_view(shale_db *db, const shale_read_options *ro, read_view *rv, slice key,
-                       shale_buf *out, shale_err *err)
+int db_get_in_view(shale_db *db, const shale_read_options *ro, read_view *rv, slice key,
+                   shale_buf *out, slice *borrow, shale_err *err)
 {
-    get_ctx gc = {.ro = ro, .key = key, .snapshot = rv->seq, .operands = SHALE_BUF_INIT};
+    if (borrow != NULL)
+        borrow->data = NULL;
+    get_ctx gc = {.ro = ro, .key = key, .snapshot = rv->seq, .operands = SHALE_BUF_INIT,
+                  .borrow = borrow};
     bool done = false;
     int rc = get_from_memtables(db, rv, &gc, out, &done, err);
     int state = 0;
@@ -302,7 +307,7 @@ int db_get_at_seq(shale_db *db, db_cf *cfd, uint64_t seq, slice user_key, shale_
     ro.snapshot = &snap;
     read_view rv;
     db_view_acquire(db, cfd, &ro, &rv);
-    int rc = get_in_view(db, &ro, &rv, user_key, out, err);
+    int rc = db_get_in_view(db, &ro, &rv, user_key, out, NULL, err);
     db_view_release(&rv);
     return rc;
 }
@@ -322,7 +327,7 @@ int shale_get_cf(shale_db *db, const shale_read_options *ro, shale_cf *cf, const
     read_view rv;
     db_view_acquire(db, db_cf_of(db, cf), ro, &rv);
     shale_buf out = SHALE_BUF_INIT;
-    int rc = get_in_view(db, ro, &rv, slice_make(key, klen), &out, err);
+    int rc = db_get_in_view(db, ro, &rv, slice_make(key, klen), &out, NULL, err);
     db_view_release(&rv);
     if (rc == SHALE_OK) {
         size_t n = out.len;
@@ -381,7 +386,7 @@ int shale_multi_get_cf(shale_db *db, const shale_read_options *ro, shale_cf *con
         vlens[i] = 0;
         db_cf *cfd = db_cf_of(db, cfs != NULL ? cfs[i] : NULL);
         read_view *rv = view_for(db, cfd, ro, views, &n_views);
-        codes[i] = get_in_view(db, ro, rv, slice_make(keys[i], klens[i]), &out, &e);
+        codes[i] = db_get_in_view(db, ro, rv, slice_make(keys[i], klens[i]), &out, NULL, &e);
         if (codes[i] == SHALE_OK) {
             bytes += out.len;
             found++;

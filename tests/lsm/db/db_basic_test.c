@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "shale/db.h"
+#include "shale/merge.h"
 #include "tests/lsm/db/db_test_util.h"
 #include "tests/support/test_util.h"
 
@@ -280,4 +281,50 @@ Test(db_basic, statistics_level_except_timers_keeps_tickers_and_drops_get_timing
     tdb_close(db);
     shale_options_free(o);
     shale_statistics_release(s);
+}
+
+static void expect_pinned(shale_db *db, shale_pinnable *p, const char *k, const char *want,
+                          bool pinned)
+{
+    shale_err err = {0};
+    cr_assert_eq(shale_get_pinned(db, NULL, k, strlen(k), p, &err), SHALE_OK, "%s: %s", k,
+                 err.msg);
+    size_t n;
+    const char *v = shale_pinnable_value(p, &n);
+    cr_assert(n == strlen(want) && memcmp(v, want, n) == 0, "%s: %.*s", k, (int)n, v);
+    cr_assert_eq(shale_pinnable_is_pinned(p), pinned, "%s", k);
+}
+
+Test(db_basic, pinned_gets_lend_memtable_values_that_outlive_a_flush)
+{
+    shale_options *o = tdb_options();
+    shale_options_set_merge_operator(o, shale_merge_operator_create_stringappend(','));
+    shale_db *db = tdb_open(dir, o);
+    shale_err err = {0};
+    tdb_put(db, "k", "v1");
+    cr_assert_eq(shale_merge(db, NULL, "m", 1, "a", 1, &err), SHALE_OK);
+    cr_assert_eq(shale_merge(db, NULL, "m", 1, "b", 1, &err), SHALE_OK);
+    shale_pinnable *p = shale_pinnable_new(), *q = shale_pinnable_new();
+    cr_assert(p != NULL && q != NULL);
+    expect_pinned(db, p, "k", "v1", true);        /* lent from the memtable */
+    expect_pinned(db, q, "m", "a,b", false);      /* a merge result: copied */
+    tdb_put(db, "k", "v2");
+    cr_assert_eq(shale_flush(db, true, &err), SHALE_OK, "%s", err.msg);
+    size_t n;
+    const char *v = shale_pinnable_value(p, &n);   /* the flushed memtable is still pinned */
+    cr_assert(n == 2 && memcmp(v, "v1", 2) == 0);
+    expect_pinned(db, p, "k", "v2", false);       /* from the SST: copied; old pin released */
+    tdb_put(db, "k", "v3");
+    expect_pinned(db, p, "k", "v3", true);
+    cr_assert_eq(shale_get_pinned(db, NULL, "absent", 6, p, &err), SHALE_NOT_FOUND);
+    v = shale_pinnable_value(p, &n);
+    cr_assert(n == 0 && !shale_pinnable_is_pinned(p));
+    expect_pinned(db, p, "k", "v3", true);
+    shale_pinnable_reset(p);
+    cr_assert_not(shale_pinnable_is_pinned(p));
+    shale_pinnable_free(p);
+    shale_pinnable_free(q);
+    shale_pinnable_free(NULL);
+    tdb_close(db);
+    shale_options_free(o);
 }
