@@ -96,15 +96,28 @@ static shale_iter *range_iter(lsm_backend *lb, shale_cf *cf, const shale_buf *lo
     return it;
 }
 
-/* Re-reads the earliest timer of group kg. */
+/* Re-reads the earliest timer of group kg after a delete.  No timer of the
+ * group is earlier than its head before the delete, so the scan starts at
+ * that time: the tombstones of timers fired earlier are not walked again
+ * (RocksDB's timer queues pay that walk on every poll). */
 static int refresh_head(shale_state_backend *b, lsm_timer_service *ts, int32_t kg,
                         shale_err *err)
 {
     lsm_backend *lb = lsm_of(b);
     shale_buf lo = SHALE_BUF_INIT, hi = SHALE_BUF_INIT;
     shale_read_options *ro = NULL;
-    state_layout_put_kg(&lo, b->cfg.max_parallelism, kg);
-    lsm_prefix_end(&hi, lo.data, lo.len);
+    state_layout_put_kg(&hi, b->cfg.max_parallelism, kg);
+    const head *old = &ts->heads->node[ts->heads->size + (size_t)(kg - ts->heads->kg_start)];
+    if (old->has) {
+        state_timer probe = {old->ts, kg, NULL, 0, NULL, 0};
+        state_layout_timer_key(&lo, b->cfg.max_parallelism, &probe);
+    } else {
+        shale_buf_append(&lo, hi.data, hi.len);
+    }
+    shale_buf group = hi;   /* hi becomes the end of the group's prefix */
+    shale_buf_init(&hi);
+    lsm_prefix_end(&hi, group.data, group.len);
+    shale_buf_deinit(&group);
     shale_iter *it = shale_buf_ok(&lo) && shale_buf_ok(&hi)
                          ? range_iter(lb, ts->fam->cf, &lo, &hi, &ro) : NULL;
     int rc = it == NULL ? SHALE_NOMEM(err) : SHALE_OK;

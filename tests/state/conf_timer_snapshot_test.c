@@ -316,3 +316,55 @@ CONF_TEST(conf_metrics, accesses_are_counted_and_sampled)
     shale_free(text);
     conf_close(env);
 }
+
+CONF_TEST(conf_timer, random_registers_and_deletes_fire_exactly_the_live_timers_in_order)
+{
+    /* 300 timers with distinct times over 40 keys (many key groups);
+     * about a third deleted, heads among them, between advances: each
+     * advance must fire exactly the live timers up to it, in time order. */
+    enum { N = 300 };
+    conf_env *env = conf_open(be, NULL);
+    fired f = {SHALE_BUF_INIT, NULL, -1};
+    static int64_t ts[N];
+    static char key[N][8];
+    static bool live[N];
+    uint64_t rnd = 0x9e3779b97f4a7c15ULL;
+    for (int i = 0; i < N; i++) {
+        ts[i] = 1000 + 7 * (int64_t)((i * 113) % N);   /* a permutation: distinct times */
+        snprintf(key[i], sizeof key[i], "k%d", i % 40);
+        reg(env, SHALE_TIMER_EVENT, key[i], "", ts[i]);
+        live[i] = true;
+    }
+    shale_buf want = SHALE_BUF_INIT;
+    for (int64_t w = 1000; w <= 1000 + 7 * N; w += 150) {
+        for (int i = 0; i < N; i++) {
+            rnd = rnd * 6364136223846793005ULL + 1442695040888963407ULL;
+            if (live[i] && (rnd >> 33) % 9 == 0) {   /* delete about 1 in 9 per round */
+                shale_state_key k = conf_key(key[i]);
+                cr_assert_eq(shale_timer_delete(env->b, SHALE_TIMER_EVENT, &k, ts[i], NULL),
+                             SHALE_OK);
+                live[i] = false;
+            }
+        }
+        shale_buf_clear(&want);
+        uint64_t expect = 0;
+        for (int64_t t = w - 150 + 1; t <= w; t++)
+            for (int i = 0; i < N; i++)
+                if (live[i] && ts[i] == t) {
+                    char e[48];
+                    snprintf(e, sizeof e, "e%lld:%.7s/;", (long long)t, key[i]);
+                    shale_buf_append_str(&want, e);
+                    live[i] = false;
+                    expect++;
+                }
+        cr_assert_eq(advance(env, SHALE_TIMER_EVENT, w, &f), expect, "watermark %lld",
+                     (long long)w);
+        shale_buf_append_byte(&want, 0);
+        char *got = log_str(&f);
+        cr_assert_str_eq(got, want.data, "watermark %lld", (long long)w);
+        free(got);
+    }
+    shale_buf_deinit(&want);
+    shale_buf_deinit(&f.log);
+    conf_close(env);
+}
